@@ -1,0 +1,651 @@
+/*
+ * The child side after clone: an interpreter of the flat plan compiled by
+ * Swift. No Swift runs here. Each step is one primitive; the first failure
+ * is reported to the parent as (step index, errno, detail) and ends the
+ * child.
+ */
+#include "cshim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <linux/close_range.h>
+#include <linux/filter.h>
+#include <linux/openat2.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/statfs.h>
+#include <grp.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+struct child {
+    const struct shim_plan *plan;
+    int step;
+    int rootfd;              /* the container root, O_PATH */
+    int ready_sent;
+    char exec_path[PATH_MAX];
+};
+
+static void send_report(struct child *c, int kind, int err, const char *detail)
+{
+    struct shim_report r;
+    memset(&r, 0, sizeof r);
+    r.kind = kind;
+    r.step = c->step;
+    r.err = err;
+    r.pid = getpid();
+    if (detail)
+        snprintf(r.detail, sizeof r.detail, "%s", detail);
+    ssize_t n;
+    do {
+        n = send(c->plan->sync_fd, &r, sizeof r, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+}
+
+__attribute__((noreturn, format(printf, 3, 4)))
+static void fail(struct child *c, int err, const char *fmt, ...)
+{
+    char detail[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    send_report(c, SHIM_REPORT_ERROR, err, detail);
+    if (c->ready_sent) {
+        /* Nobody waits on the socket after create returned: say it on stderr. */
+        dprintf(2, "swrun: %s: %s\n", detail, strerror(err));
+    }
+    _exit(127);
+}
+
+static void fdpath(char *buf, size_t len, int fd)
+{
+    snprintf(buf, len, "/proc/self/fd/%d", fd);
+}
+
+static const char *skip_slashes(const char *p)
+{
+    while (*p == '/')
+        p++;
+    return p;
+}
+
+/* Resolves path inside the root; symlinks cannot lead out of it. */
+static int open_in_root(struct child *c, const char *path, uint64_t oflags)
+{
+    const char *rel = skip_slashes(path);
+    if (*rel == '\0')
+        rel = ".";
+    return shim_openat2(c->rootfd, rel, O_PATH | O_CLOEXEC | oflags, 0,
+                        RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+}
+
+/*
+ * Resolves path inside the root, creating missing components: directories
+ * along the way, and a directory or an empty file at the end. Returns an
+ * O_PATH fd or -errno; on failure *what names the sub-operation.
+ */
+static int resolve_create(struct child *c, const char *path, int create,
+                          const char **what)
+{
+    *what = "openat2";
+    int fd = open_in_root(c, path, 0);
+    if (fd != -ENOENT || create == SHIM_CREATE_NONE)
+        return fd;
+
+    char buf[PATH_MAX];
+    if (snprintf(buf, sizeof buf, "%s", skip_slashes(path)) >= (int)sizeof buf)
+        return -ENAMETOOLONG;
+    size_t len = strlen(buf);
+    while (len > 0 && buf[len - 1] == '/')
+        buf[--len] = '\0';
+
+    int parent = open_in_root(c, "/", O_DIRECTORY);
+    if (parent < 0)
+        return parent;
+    char *comp = buf;
+    for (;;) {
+        char *slash = strchr(comp, '/');
+        int last = slash == NULL;
+        if (!last)
+            *slash = '\0';
+        /* Resolve the prefix up to this component from the root again. */
+        int next = open_in_root(c, buf, 0);
+        if (next == -ENOENT) {
+            int r;
+            if (last && create == SHIM_CREATE_FILE) {
+                *what = "create file";
+                r = openat(parent, comp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+                if (r >= 0)
+                    close(r);
+            } else {
+                *what = "mkdirat";
+                r = mkdirat(parent, comp, 0755);
+            }
+            if (r < 0 && errno != EEXIST) {
+                int e = -errno;
+                close(parent);
+                return e;
+            }
+            *what = "openat2";
+            next = open_in_root(c, buf, 0);
+        }
+        close(parent);
+        if (next < 0)
+            return next;
+        if (last)
+            return next;
+        *slash = '/';
+        comp = slash + 1;
+        parent = next;
+    }
+}
+
+static int path_in_root(struct child *c, const char *path, int create,
+                        char *out, size_t outlen)
+{
+    const char *what;
+    int fd = resolve_create(c, path, create, &what);
+    if (fd < 0)
+        fail(c, -fd, "%s %s (inside the rootfs)", what, path);
+    fdpath(out, outlen, fd);
+    return fd;
+}
+
+static unsigned long locked_flags(int fd)
+{
+    struct statfs st;
+    if (fstatfs(fd, &st) < 0)
+        return 0;
+    unsigned long f = 0;
+    if (st.f_flags & ST_RDONLY) f |= MS_RDONLY;
+    if (st.f_flags & ST_NOSUID) f |= MS_NOSUID;
+    if (st.f_flags & ST_NODEV) f |= MS_NODEV;
+    if (st.f_flags & ST_NOEXEC) f |= MS_NOEXEC;
+    if (st.f_flags & ST_NOATIME) f |= MS_NOATIME;
+    if (st.f_flags & ST_NODIRATIME) f |= MS_NODIRATIME;
+    if (st.f_flags & ST_RELATIME) f |= MS_RELATIME;
+    return f;
+}
+
+static void op_mount(struct child *c, const struct shim_step *s)
+{
+    char target[64], source[64];
+    const char *src = s->s[0];
+    int sfd = -1;
+    if (src && s->n[1]) {
+        /* A source inside the container root (e.g. /dev/null after pivot). */
+        sfd = path_in_root(c, src, SHIM_CREATE_NONE, source, sizeof source);
+        src = source;
+    }
+    int fd = path_in_root(c, s->s[1], (int)s->n[0], target, sizeof target);
+    if (mount(src, target, s->s[2], s->flags, s->s[3]) < 0)
+        fail(c, errno, "mount %s on %s", s->s[0] ? s->s[0] : "(none)", s->s[1]);
+    close(fd);
+    if (sfd >= 0)
+        close(sfd);
+}
+
+static void op_remount(struct child *c, const struct shim_step *s)
+{
+    char target[64];
+    int fd = path_in_root(c, s->s[1], SHIM_CREATE_NONE, target, sizeof target);
+    unsigned long f = MS_REMOUNT | MS_BIND | s->flags | locked_flags(fd);
+    if (mount(NULL, target, NULL, f, NULL) < 0)
+        fail(c, errno, "remount %s", s->s[1]);
+    close(fd);
+}
+
+static void op_mask(struct child *c, const struct shim_step *s)
+{
+    const char *what;
+    int fd = resolve_create(c, s->s[1], SHIM_CREATE_NONE, &what);
+    if (fd == -ENOENT)
+        return;
+    if (fd < 0)
+        fail(c, -fd, "%s %s (masked path)", what, s->s[1]);
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        fail(c, errno, "stat %s (masked path)", s->s[1]);
+    char target[64];
+    fdpath(target, sizeof target, fd);
+    int r = S_ISDIR(st.st_mode)
+        ? mount("tmpfs", target, "tmpfs", MS_RDONLY, NULL)
+        : mount("/dev/null", target, NULL, MS_BIND, NULL);
+    if (r < 0)
+        fail(c, errno, "mask %s", s->s[1]);
+    close(fd);
+}
+
+static void op_readonly(struct child *c, const struct shim_step *s)
+{
+    const char *what;
+    int fd = resolve_create(c, s->s[1], SHIM_CREATE_NONE, &what);
+    if (fd == -ENOENT)
+        return;
+    if (fd < 0)
+        fail(c, -fd, "%s %s (readonly path)", what, s->s[1]);
+    char target[64];
+    fdpath(target, sizeof target, fd);
+    if (mount(target, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+        fail(c, errno, "bind %s onto itself (readonly path)", s->s[1]);
+    close(fd);
+    op_remount(c, &(struct shim_step){ .s = { NULL, s->s[1] }, .flags = MS_RDONLY });
+}
+
+static void split_parent(struct child *c, const char *path, char *dir,
+                         const char **base)
+{
+    snprintf(dir, PATH_MAX, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash[1] == '\0')
+        fail(c, EINVAL, "bad path %s", path);
+    *base = path + (slash - dir) + 1;
+    if (slash == dir)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
+}
+
+static void op_mknod(struct child *c, const struct shim_step *s)
+{
+    char dir[PATH_MAX];
+    const char *base, *what;
+    split_parent(c, s->s[1], dir, &base);
+    int dfd = resolve_create(c, dir, SHIM_CREATE_DIR, &what);
+    if (dfd < 0)
+        fail(c, -dfd, "%s %s (device parent)", what, dir);
+    if (mknodat(dfd, base, (mode_t)s->n[0], (dev_t)s->n[1]) < 0 && errno != EEXIST)
+        fail(c, errno, "mknod %s", s->s[1]);
+    if (fchownat(dfd, base, (uid_t)s->n[2], (gid_t)s->n[3], AT_SYMLINK_NOFOLLOW) < 0)
+        fail(c, errno, "chown %s", s->s[1]);
+    close(dfd);
+}
+
+static void op_symlink(struct child *c, const struct shim_step *s)
+{
+    char dir[PATH_MAX];
+    const char *base, *what;
+    split_parent(c, s->s[1], dir, &base);
+    int dfd = resolve_create(c, dir, SHIM_CREATE_DIR, &what);
+    if (dfd < 0)
+        fail(c, -dfd, "%s %s (symlink parent)", what, dir);
+    if (symlinkat(s->s[0], dfd, base) < 0 && errno != EEXIST)
+        fail(c, errno, "symlink %s -> %s", s->s[1], s->s[0]);
+    close(dfd);
+}
+
+static void op_rootfs_bind(struct child *c, const struct shim_step *s)
+{
+    if (mount(s->s[0], s->s[0], NULL, MS_BIND | MS_REC, NULL) < 0)
+        fail(c, errno, "bind rootfs %s onto itself", s->s[0]);
+    c->rootfd = open(s->s[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (c->rootfd < 0)
+        fail(c, errno, "open rootfs %s", s->s[0]);
+}
+
+static void reopen_root(struct child *c)
+{
+    close(c->rootfd);
+    c->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (c->rootfd < 0)
+        fail(c, errno, "open / after entering the rootfs");
+}
+
+static void op_pivot_root(struct child *c)
+{
+    int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+    if (oldroot < 0)
+        fail(c, errno, "open old root /");
+    if (fchdir(c->rootfd) < 0)
+        fail(c, errno, "chdir into rootfs");
+    /* pivot_root(".", ".") stacks the old root on top of the new one. */
+    if (shim_pivot_root(".", ".") < 0)
+        fail(c, errno, "pivot_root");
+    if (fchdir(oldroot) < 0)
+        fail(c, errno, "chdir into old root");
+    /* Keep the unmount of the old root from propagating to the host. */
+    if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+        fail(c, errno, "make old root rslave");
+    if (umount2(".", MNT_DETACH) < 0)
+        fail(c, errno, "unmount old root");
+    if (chdir("/") < 0)
+        fail(c, errno, "chdir /");
+    close(oldroot);
+    reopen_root(c);
+}
+
+static void op_move_root(struct child *c)
+{
+    if (fchdir(c->rootfd) < 0)
+        fail(c, errno, "chdir into rootfs");
+    if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+        fail(c, errno, "move rootfs onto /");
+    if (chroot(".") < 0)
+        fail(c, errno, "chroot");
+    if (chdir("/") < 0)
+        fail(c, errno, "chdir /");
+    reopen_root(c);
+}
+
+static void op_write_file(struct child *c, const struct shim_step *s)
+{
+    int fd = open(s->s[0], O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        fail(c, errno, "open %s", s->s[0]);
+    size_t len = strlen(s->s[1]);
+    if (write(fd, s->s[1], len) != (ssize_t)len)
+        fail(c, errno, "write %s to %s", s->s[1], s->s[0]);
+    close(fd);
+}
+
+static void op_capbset(struct child *c, const struct shim_step *s)
+{
+    for (int cap = 0; cap <= (int)s->n[1]; cap++) {
+        if ((uint64_t)s->n[0] & (1ULL << cap))
+            continue;
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+            fail(c, errno, "drop capability %d from the bounding set", cap);
+    }
+}
+
+static void op_capset(struct child *c, const struct shim_step *s)
+{
+    struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct data[2];
+    memset(data, 0, sizeof data);
+    for (int i = 0; i < 2; i++) {
+        data[i].effective = (uint32_t)((uint64_t)s->n[0] >> (32 * i));
+        data[i].permitted = (uint32_t)((uint64_t)s->n[1] >> (32 * i));
+        data[i].inheritable = (uint32_t)((uint64_t)s->n[2] >> (32 * i));
+    }
+    if (syscall(SYS_capset, &hdr, data) < 0)
+        fail(c, errno, "capset");
+}
+
+static void op_ambient(struct child *c, const struct shim_step *s)
+{
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+        fail(c, errno, "clear ambient capabilities");
+    for (int cap = 0; cap <= (int)s->n[1]; cap++)
+        if (((uint64_t)s->n[0] & (1ULL << cap)) &&
+            prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+            fail(c, errno, "raise ambient capability %d", cap);
+}
+
+static int executable(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return -errno;
+    if (!S_ISREG(st.st_mode))
+        return -EACCES;
+    return access(path, X_OK) < 0 ? -errno : 0;
+}
+
+static void op_lookup_exec(struct child *c, const struct shim_step *s)
+{
+    const char *name = s->s[0];
+    if (strchr(name, '/')) {
+        int r = executable(name);
+        if (r < 0)
+            fail(c, -r, "exec: \"%s\"", name);
+        snprintf(c->exec_path, sizeof c->exec_path, "%s", name);
+        return;
+    }
+    const char *p = s->s[1];
+    int err = ENOENT;
+    while (p) {
+        const char *end = strchr(p, ':');
+        size_t dlen = end ? (size_t)(end - p) : strlen(p);
+        char cand[PATH_MAX];
+        if (dlen == 0)
+            snprintf(cand, sizeof cand, "./%s", name);
+        else
+            snprintf(cand, sizeof cand, "%.*s/%s", (int)dlen, p, name);
+        int r = executable(cand);
+        if (r == 0) {
+            snprintf(c->exec_path, sizeof c->exec_path, "%s", cand);
+            return;
+        }
+        if (r == -EACCES)
+            err = EACCES;
+        p = end ? end + 1 : NULL;
+    }
+    fail(c, err, "exec: \"%s\": executable file not found in $PATH", name);
+}
+
+static void op_wait_fifo(struct child *c, const struct shim_step *s)
+{
+    char path[64];
+    fdpath(path, sizeof path, (int)s->n[0]);
+    int fd;
+    do {
+        fd = open(path, O_WRONLY | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0)
+        fail(c, errno, "open exec fifo");
+    if (write(fd, "0", 1) != 1)
+        fail(c, errno, "write exec fifo");
+    close(fd);
+    close((int)s->n[0]);
+}
+
+static void op_preserve_fds(struct child *c, const struct shim_step *s)
+{
+    for (int fd = 3; fd < 3 + (int)s->n[0]; fd++)
+        if (fcntl(fd, F_SETFD, 0) < 0)
+            fail(c, errno, "clear close-on-exec of preserved fd %d", fd);
+    if (shim_close_range(3 + (unsigned)s->n[0], ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+        fail(c, errno, "close_range");
+}
+
+static void op_seccomp(struct child *c, const struct shim_step *s)
+{
+    struct sock_fprog prog = {
+        .len = (unsigned short)s->n[0],
+        .filter = (struct sock_filter *)s->bpf,
+    };
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, (unsigned)s->flags, &prog) < 0)
+        fail(c, errno, "load seccomp filter");
+}
+
+static void run_step(struct child *c, const struct shim_step *s)
+{
+    switch (s->op) {
+    case SHIM_OP_SYNC_WAIT: {
+        char b;
+        ssize_t n;
+        do {
+            n = read(c->plan->sync_fd, &b, 1);
+        } while (n < 0 && errno == EINTR);
+        if (n != 1)
+            _exit(1); /* the parent is gone: nothing to report to */
+        break;
+    }
+    case SHIM_OP_SETNS:
+        if (setns((int)s->n[0], (int)s->n[1]) < 0)
+            fail(c, errno, "setns %s", s->s[0] ? s->s[0] : "");
+        close((int)s->n[0]);
+        break;
+    case SHIM_OP_UNSHARE:
+        if (unshare((int)s->flags) < 0)
+            fail(c, errno, "unshare 0x%llx", (unsigned long long)s->flags);
+        break;
+    case SHIM_OP_MOUNT_ROOT_PROPAGATION:
+        if (mount(NULL, s->s[0] ? s->s[0] : "/", NULL, s->flags, NULL) < 0)
+            fail(c, errno, "set propagation of %s", s->s[0] ? s->s[0] : "/");
+        break;
+    case SHIM_OP_ROOTFS_BIND: op_rootfs_bind(c, s); break;
+    case SHIM_OP_MOUNT: op_mount(c, s); break;
+    case SHIM_OP_REMOUNT: op_remount(c, s); break;
+    case SHIM_OP_MKNOD: op_mknod(c, s); break;
+    case SHIM_OP_SYMLINK: op_symlink(c, s); break;
+    case SHIM_OP_MKDIR: {
+        char p[64];
+        close(path_in_root(c, s->s[1], SHIM_CREATE_DIR, p, sizeof p));
+        break;
+    }
+    case SHIM_OP_PIVOT_ROOT: op_pivot_root(c); break;
+    case SHIM_OP_MOVE_ROOT: op_move_root(c); break;
+    case SHIM_OP_MASK_PATH: op_mask(c, s); break;
+    case SHIM_OP_READONLY_PATH: op_readonly(c, s); break;
+    case SHIM_OP_SETHOSTNAME:
+        if (sethostname(s->s[0], strlen(s->s[0])) < 0)
+            fail(c, errno, "sethostname %s", s->s[0]);
+        break;
+    case SHIM_OP_SETDOMAINNAME:
+        if (setdomainname(s->s[0], strlen(s->s[0])) < 0)
+            fail(c, errno, "setdomainname %s", s->s[0]);
+        break;
+    case SHIM_OP_SETRLIMIT: {
+        struct rlimit rl = { (rlim_t)s->n[1], (rlim_t)s->n[2] };
+        if (setrlimit((int)s->n[0], &rl) < 0)
+            fail(c, errno, "setrlimit %s", s->s[0] ? s->s[0] : "");
+        break;
+    }
+    case SHIM_OP_WRITE_FILE: op_write_file(c, s); break;
+    case SHIM_OP_CHDIR:
+        if (chdir(s->s[0]) < 0)
+            fail(c, errno, "chdir %s", s->s[0]);
+        break;
+    case SHIM_OP_UMASK: umask((mode_t)s->n[0]); break;
+    case SHIM_OP_SETGROUPS:
+        if (setgroups((size_t)s->n[0], (const gid_t *)s->gids) < 0)
+            fail(c, errno, "setgroups");
+        break;
+    case SHIM_OP_SETRESGID:
+        if (setresgid((gid_t)s->n[0], (gid_t)s->n[0], (gid_t)s->n[0]) < 0)
+            fail(c, errno, "setresgid %lld", (long long)s->n[0]);
+        break;
+    case SHIM_OP_SETRESUID:
+        if (setresuid((uid_t)s->n[0], (uid_t)s->n[0], (uid_t)s->n[0]) < 0)
+            fail(c, errno, "setresuid %lld", (long long)s->n[0]);
+        break;
+    case SHIM_OP_KEEPCAPS:
+        if (prctl(PR_SET_KEEPCAPS, s->n[0], 0, 0, 0) < 0)
+            fail(c, errno, "prctl PR_SET_KEEPCAPS");
+        break;
+    case SHIM_OP_CAPBSET_LIMIT: op_capbset(c, s); break;
+    case SHIM_OP_CAPSET: op_capset(c, s); break;
+    case SHIM_OP_AMBIENT: op_ambient(c, s); break;
+    case SHIM_OP_NO_NEW_PRIVS:
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+            fail(c, errno, "prctl PR_SET_NO_NEW_PRIVS");
+        break;
+    case SHIM_OP_SECCOMP: op_seccomp(c, s); break;
+    case SHIM_OP_PRESERVE_FDS: op_preserve_fds(c, s); break;
+    case SHIM_OP_LOOKUP_EXEC: op_lookup_exec(c, s); break;
+    case SHIM_OP_READY:
+        send_report(c, SHIM_REPORT_READY, 0, NULL);
+        c->ready_sent = 1;
+        break;
+    case SHIM_OP_WAIT_FIFO: op_wait_fifo(c, s); break;
+    case SHIM_OP_EXEC:
+        execve(c->exec_path, c->plan->argv, c->plan->envp);
+        fail(c, errno, "exec %s", c->exec_path);
+    case SHIM_OP_SETSID:
+        if (setsid() < 0)
+            fail(c, errno, "setsid");
+        break;
+    case SHIM_OP_DEATHSIG:
+        if (prctl(PR_SET_PDEATHSIG, s->n[0], 0, 0, 0) < 0)
+            fail(c, errno, "prctl PR_SET_PDEATHSIG");
+        break;
+    default:
+        fail(c, EINVAL, "unknown step op %d", s->op);
+    }
+}
+
+__attribute__((noreturn))
+static void child_main(const struct shim_plan *plan)
+{
+    struct child c = { .plan = plan, .step = -1, .rootfd = -1 };
+
+    /* Else the parent's death would not end our read of the socket. */
+    if (plan->parent_sync_fd >= 0)
+        close(plan->parent_sync_fd);
+
+    /* Dispositions and the mask survive execve: start the child clean. */
+    sigset_t all;
+    sigfillset(&all);
+    sigprocmask(SIG_UNBLOCK, &all, NULL);
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            signal(sig, SIG_DFL);
+    /* Paths and device nodes get exactly the modes the plan asks for. */
+    umask(0);
+
+    for (c.step = 0; c.step < plan->nsteps; c.step++)
+        run_step(&c, &plan->steps[c.step]);
+    fail(&c, EINVAL, "plan ended without exec");
+}
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+struct clone_args_v2 {
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal;
+    uint64_t stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+
+pid_t shim_spawn(const struct shim_plan *plan, int *pidfd_out)
+{
+    int ownpidns = -1;
+    if (plan->pidns_fd >= 0) {
+        /* Entering a pid namespace only moves our future children. */
+        ownpidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+        if (ownpidns < 0)
+            return -errno;
+        if (setns(plan->pidns_fd, CLONE_NEWPID) < 0) {
+            int e = -errno;
+            close(ownpidns);
+            return e;
+        }
+    }
+
+    int pidfd = -1;
+    struct clone_args_v2 args;
+    memset(&args, 0, sizeof args);
+    args.flags = plan->clone_flags | CLONE_PIDFD;
+    args.pidfd = (uint64_t)(uintptr_t)&pidfd;
+    args.exit_signal = SIGCHLD;
+    if (plan->cgroup_fd >= 0) {
+        args.flags |= CLONE_INTO_CGROUP;
+        args.cgroup = (uint64_t)plan->cgroup_fd;
+    }
+    long pid = syscall(SYS_clone3, &args, sizeof args);
+    if (pid < 0 && errno == ENOSYS && plan->cgroup_fd < 0) {
+        pidfd = -1;
+        pid = syscall(SYS_clone, (unsigned long)(plan->clone_flags & 0xffffffffULL) | SIGCHLD,
+                      NULL, NULL, NULL, NULL);
+    }
+    int err = pid < 0 ? -errno : 0;
+    if (pid == 0)
+        child_main(plan);
+
+    if (ownpidns >= 0) {
+        setns(ownpidns, CLONE_NEWPID);
+        close(ownpidns);
+    }
+    if (err < 0)
+        return err;
+    if (pidfd_out)
+        *pidfd_out = pidfd;
+    else if (pidfd >= 0)
+        close(pidfd);
+    return (pid_t)pid;
+}

@@ -1,0 +1,137 @@
+#ifndef SWRUN_CSHIM_H
+#define SWRUN_CSHIM_H
+
+/*
+ * The C side of swrun: raw syscalls Swift lacks, and the child-side
+ * interpreter of a flat plan of primitive steps compiled by Swift.
+ *
+ * Every function returns a value >= 0 on success or -errno on failure.
+ */
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- raw syscalls ---------------------------------------------------- */
+
+int shim_setns(int fd, int nstype);
+int shim_unshare(int flags);
+int shim_pivot_root(const char *new_root, const char *put_old);
+int shim_openat2(int dirfd, const char *path, uint64_t flags, uint64_t mode,
+                 uint64_t resolve);
+int shim_close_range(unsigned int first, unsigned int last, unsigned int flags);
+int shim_pidfd_open(pid_t pid);
+int shim_pidfd_send_signal(int pidfd, int sig);
+int shim_prctl_set_child_subreaper(int on);
+/* Number of threads of the calling process, from /proc/self/task. */
+int shim_thread_count(void);
+/* flock() with EINTR retry; op is LOCK_SH/LOCK_EX (| LOCK_NB). */
+int shim_flock(int fd, int op);
+/* waitpid() with EINTR retry; returns the pid or -errno. */
+int shim_waitpid(pid_t pid, int *status, int options);
+/* Sends fd over a connected unix socket with SCM_RIGHTS. */
+int shim_send_fd(int sock, int fd, const char *tag);
+
+/* ---- the plan -------------------------------------------------------- */
+
+enum shim_op {
+    SHIM_OP_SYNC_WAIT = 1,   /* wait for the parent's go byte */
+    SHIM_OP_SETNS,           /* n[0]=fd n[1]=nstype */
+    SHIM_OP_UNSHARE,         /* flags */
+    SHIM_OP_MOUNT_ROOT_PROPAGATION, /* mount(NULL,s[0] or "/",NULL,flags): a host mount */
+    SHIM_OP_ROOTFS_BIND,     /* s[0]=rootfs: bind it onto itself, open it */
+    SHIM_OP_MOUNT,           /* s[0]=source s[1]=target-in-root s[2]=fstype
+                                s[3]=data flags=mountflags n[0]=create kind
+                                n[1]=1 if source is a path inside the root */
+    SHIM_OP_REMOUNT,         /* s[1]=target-in-root flags=extra flags; keeps
+                                the mount's locked flags (statvfs) */
+    SHIM_OP_MKNOD,           /* s[1]=path n[0]=mode n[1]=dev n[2]=uid n[3]=gid */
+    SHIM_OP_SYMLINK,         /* s[0]=link text s[1]=path */
+    SHIM_OP_MKDIR,           /* s[1]=path n[0]=mode */
+    SHIM_OP_PIVOT_ROOT,      /* pivot_root into the root opened above */
+    SHIM_OP_MOVE_ROOT,       /* --no-pivot: MS_MOVE + chroot */
+    SHIM_OP_MASK_PATH,       /* s[1]=path: tmpfs ro on a dir, /dev/null on a file */
+    SHIM_OP_READONLY_PATH,   /* s[1]=path: bind onto itself, remount ro */
+    SHIM_OP_SETHOSTNAME,     /* s[0] */
+    SHIM_OP_SETDOMAINNAME,   /* s[0] */
+    SHIM_OP_SETRLIMIT,       /* n[0]=resource n[1]=soft n[2]=hard */
+    SHIM_OP_WRITE_FILE,      /* s[0]=absolute path s[1]=content */
+    SHIM_OP_CHDIR,           /* s[0] */
+    SHIM_OP_UMASK,           /* n[0] */
+    SHIM_OP_SETGROUPS,       /* n[0]=count gids */
+    SHIM_OP_SETRESGID,       /* n[0] */
+    SHIM_OP_SETRESUID,       /* n[0] */
+    SHIM_OP_KEEPCAPS,        /* n[0]=0|1 */
+    SHIM_OP_CAPBSET_LIMIT,   /* n[0]=mask to keep, n[1]=last cap */
+    SHIM_OP_CAPSET,          /* n[0]=effective n[1]=permitted n[2]=inheritable */
+    SHIM_OP_AMBIENT,         /* n[0]=mask to raise, n[1]=last cap */
+    SHIM_OP_NO_NEW_PRIVS,
+    SHIM_OP_SECCOMP,         /* n[0]=filter length, bpf=instructions, flags */
+    SHIM_OP_PRESERVE_FDS,    /* n[0]=count: fds 3..3+count-1 stay open */
+    SHIM_OP_LOOKUP_EXEC,     /* s[0]=argv0 s[1]=PATH */
+    SHIM_OP_READY,           /* report READY to the parent */
+    SHIM_OP_WAIT_FIFO,       /* n[0]=O_PATH fd of exec.fifo */
+    SHIM_OP_EXEC,            /* execve(looked-up path, argv, envp) */
+    SHIM_OP_SETSID,
+    SHIM_OP_DEATHSIG,        /* n[0]=signal (0 clears) */
+};
+
+/* How a mount target is created when missing. */
+enum shim_create {
+    SHIM_CREATE_NONE = 0,
+    SHIM_CREATE_DIR = 1,
+    SHIM_CREATE_FILE = 2,
+};
+
+struct shim_step {
+    int32_t op;
+    int32_t reserved;
+    uint64_t flags;
+    int64_t n[4];
+    const char *s[4];
+    const uint32_t *gids;
+    const void *bpf;          /* struct sock_filter[] for SHIM_OP_SECCOMP */
+};
+
+struct shim_plan {
+    uint64_t clone_flags;     /* CLONE_NEW* flags for clone3 */
+    int32_t pidns_fd;         /* -1, or a pid namespace to enter before clone */
+    int32_t sync_fd;          /* the child's end of the socketpair */
+    int32_t parent_sync_fd;   /* the parent's end: the child closes it */
+    int32_t cgroup_fd;        /* -1, or a cgroup2 dir for CLONE_INTO_CGROUP */
+    int32_t nsteps;
+    int32_t reserved;
+    const struct shim_step *steps;
+    char *const *argv;        /* for SHIM_OP_EXEC */
+    char *const *envp;
+};
+
+enum shim_report_kind {
+    SHIM_REPORT_READY = 1,
+    SHIM_REPORT_ERROR = 2,
+};
+
+/* What the child sends over the socketpair: READY, or the failing step. */
+struct shim_report {
+    int32_t kind;
+    int32_t step;             /* index into plan->steps */
+    int32_t err;              /* errno */
+    int32_t pid;              /* the child's pid as it sees itself */
+    char detail[512];         /* the sub-operation and path at fault */
+};
+
+/*
+ * Clones the child into the plan's new namespaces. In the parent returns
+ * the child's pid (and its pidfd in *pidfd when non-NULL) or -errno. The
+ * child never returns: it interprets the plan and execs or _exits.
+ */
+pid_t shim_spawn(const struct shim_plan *plan, int *pidfd);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

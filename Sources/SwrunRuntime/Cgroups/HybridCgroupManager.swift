@@ -1,0 +1,97 @@
+import Glibc
+
+/// Puts the container in the same path of every mounted hierarchy: each
+/// v1 controller (and named hierarchy) and the v2 unified one, as a hybrid
+/// host has them. Resource limits are not written yet.
+public struct HybridCgroupManager: CgroupManager {
+    public let hierarchies: [CgroupHierarchy]
+    public let paths: [String]
+
+    public init(hierarchies: [CgroupHierarchy], cgroupsPath: String?, id: String) {
+        self.hierarchies = hierarchies
+        self.paths = hierarchies.map {
+            $0.mountPoint + CgroupPathResolver.inner(cgroupsPath, id: id, ownPath: $0.ownPath)
+        }
+    }
+
+    public func create() throws -> [String] {
+        var created: [String] = []
+        do {
+            for (h, path) in zip(hierarchies, paths) {
+                let made = try CgroupDirectories.makeAll(path, under: h.mountPoint)
+                if h.controllers.contains("cpuset") {
+                    for dir in made { try CgroupDirectories.inheritCpuset(dir) }
+                }
+                created = made + created
+            }
+        } catch {
+            CgroupDirectories.remove(created)
+            throw error
+        }
+        return created.sorted { $0.count > $1.count }
+    }
+
+    public func add(pid: Int32) throws {
+        for path in paths {
+            do {
+                try Sys.writeExisting(path + "/cgroup.procs", "\(pid)")
+            } catch let e as RuntimeError {
+                throw RuntimeError("add the init to cgroup: write \(pid) to", path: path + "/cgroup.procs", errno: e.errno)
+            }
+        }
+    }
+
+    public func pids() -> [Int32] {
+        var seen = Set<Int32>()
+        for path in paths {
+            guard let text = try? Sys.readText(path + "/cgroup.procs") else { continue }
+            for line in text.split(separator: "\n") { if let p = Int32(line) { seen.insert(p) } }
+        }
+        return seen.sorted()
+    }
+}
+
+/// Directory work common to both cgroup versions.
+public enum CgroupDirectories {
+    /// mkdir -p below the mount point; returns the directories it made.
+    static func makeAll(_ path: String, under mountPoint: String) throws -> [String] {
+        var made: [String] = []
+        var cur = mountPoint
+        for comp in path.dropFirst(mountPoint.count).split(separator: "/") {
+            cur += "/" + comp
+            if Glibc.mkdir(cur, 0o755) == 0 {
+                made.append(cur)
+            } else if errno != EEXIST {
+                let e = errno
+                remove(made.reversed())
+                throw RuntimeError("create cgroup", path: cur, errno: e)
+            }
+        }
+        return made
+    }
+
+    /// A new v1 cpuset cgroup starts with no cpus and mems: nothing can
+    /// join it until they are copied from the parent.
+    static func inheritCpuset(_ dir: String) throws {
+        let parent = String(dir[..<dir.lastIndex(of: "/")!])
+        for file in ["cpuset.cpus", "cpuset.mems"] {
+            let mine = (try? Sys.readText(dir + "/" + file))?.trimmed ?? ""
+            if mine.isEmpty {
+                let value = try Sys.readText(parent + "/" + file).trimmed
+                try Sys.writeExisting(dir + "/" + file, value)
+            }
+        }
+    }
+
+    /// Removes cgroup directories, deepest first, retrying briefly while
+    /// the kernel still counts exiting tasks (EBUSY).
+    public static func remove<S: Sequence>(_ dirs: S) where S.Element == String {
+        for dir in dirs.sorted(by: { $0.count > $1.count }) {
+            var tries = 0
+            while rmdir(dir) < 0 && errno == EBUSY && tries < 50 {
+                Sys.sleepMillis(10)
+                tries += 1
+            }
+        }
+    }
+}

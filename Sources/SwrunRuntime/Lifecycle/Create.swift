@@ -1,0 +1,121 @@
+import CShim
+import Glibc
+import OCI
+
+public struct CreateOptions {
+    public var bundle = "."
+    public var pidFile: String?
+    public var consoleSocket: String?
+    public var noPivot = false
+    public var noNewKeyring = false
+    public var preserveFds = 0
+    public init() {}
+}
+
+extension Runtime {
+    /// Creates the container: on return its init is blocked on the exec
+    /// fifo, the state says `created`, and the caller still is its parent.
+    /// A failure leaves nothing behind: no process, cgroup or state.
+    @discardableResult
+    public func create(id: String, _ options: CreateOptions) throws -> ContainerRecord {
+        let bundle = try Bundle.load(options.bundle)
+        let spec = bundle.spec
+        if options.consoleSocket != nil {
+            throw RuntimeError("--console-socket: not supported yet")
+        }
+        try UnsupportedFeatures.check(spec)
+        try CgroupPathResolver.validate(spec.linux?.cgroupsPath, systemd: systemdCgroup)
+        try checkPreservedFds(options.preserveFds)
+
+        let lock = try store.createLocked(id)
+        defer { lock.release() }
+        let ownPidNS = (spec.linux?.namespaces ?? []).contains { $0.type == "pid" && ($0.path ?? "").isEmpty }
+        var record = ContainerRecord(id: id, bundle: bundle.path, rootfs: bundle.rootfs,
+                                     created: Clock.rfc3339(nanos: true), owner: "",
+                                     annotations: spec.annotations, ownPidNamespace: ownPidNS)
+        var initProcess: InitProcess?
+        do {
+            try store.save(record)
+            let fifo = store.fifoPath(id)
+            if mkfifo(fifo, 0o622) < 0 { throw RuntimeError("mkfifo", path: fifo, errno: errno) }
+            chmod(fifo, 0o622)
+
+            var input = InitPlanInput(spec: spec, bundle: bundle.path, rootfs: bundle.rootfs, fifoPath: fifo)
+            input.noPivot = options.noPivot
+            input.preserveFds = options.preserveFds
+            input.rootfsParentMount = MountTable.mountPoint(containing: bundle.rootfs)
+            let hierarchies = CgroupHierarchy.current()
+            let cgroups = HybridCgroupManager(hierarchies: hierarchies, cgroupsPath: spec.linux?.cgroupsPath, id: id)
+            input.cgroupBinds = zip(hierarchies, cgroups.paths).map { h, path in
+                MountPlan.CgroupBind(name: h.containerName(hostHasOnlyV2: hierarchies.count == 1), hostPath: path)
+            }
+            let plan = try InitPlanCompiler.compile(input)
+
+            record.cgroupPaths = cgroups.paths
+            record.createdCgroupDirs = try cgroups.create()
+            try store.save(record)
+
+            let child = try InitProcess.spawn(plan)
+            initProcess = child
+            try child.writeIDMaps()
+            try cgroups.add(pid: child.pid)
+            if let adj = spec.process?.oomScoreAdj {
+                do {
+                    try Sys.writeExisting("/proc/\(child.pid)/oom_score_adj", "\(adj)")
+                } catch let e as RuntimeError {
+                    throw RuntimeError("process.oomScoreAdj: write \(adj) to", path: "/proc/\(child.pid)/oom_score_adj", errno: e.errno)
+                }
+            }
+            try child.release()
+
+            guard let stat = ProcStat.read(pid: child.pid) else {
+                throw RuntimeError("the container init exited right after setup")
+            }
+            record.pid = child.pid
+            record.initStartTime = stat.startTime
+            record.status = .created
+            try store.save(record)
+            if let pidFile = options.pidFile { try PidFile.write(pidFile, pid: child.pid) }
+            log.debug("created container \(id) with init pid \(child.pid)")
+            return record
+        } catch {
+            initProcess?.abandon()
+            CgroupDirectories.remove(record.createdCgroupDirs)
+            store.remove(id)
+            throw error
+        }
+    }
+
+    /// --preserve-fds N passes fds 3..3+N-1: they must be open, or the
+    /// runtime's own fds would take their numbers.
+    func checkPreservedFds(_ n: Int) throws {
+        guard n >= 0 else { throw RuntimeError("--preserve-fds: must not be negative") }
+        for fd in 3..<(3 + Int32(n)) where fcntl(fd, F_GETFD) < 0 {
+            throw RuntimeError("--preserve-fds \(n): fd \(fd) is not open")
+        }
+    }
+}
+
+enum PidFile {
+    /// Writes the pid and nothing else, atomically, as runc does.
+    static func write(_ path: String, pid: Int32) throws {
+        let abs = path.hasPrefix("/") ? path : Sys.getcwd() + "/" + path
+        try Sys.writeAtomic(abs, Array("\(pid)".utf8), mode: 0o644)
+    }
+}
+
+/// Finds mount points in /proc/self/mountinfo.
+enum MountTable {
+    static func mountPoint(containing path: String) -> String? {
+        guard let text = try? Sys.readText("/proc/self/mountinfo") else { return nil }
+        var best: String?
+        for line in text.split(separator: "\n") {
+            let f = line.split(separator: " ")
+            guard f.count > 4 else { continue }
+            let mp = CgroupHierarchy.unescape(String(f[4]))
+            let under = mp == "/" || path == mp || path.hasPrefix(mp + "/")
+            if under && mp.count >= (best?.count ?? 0) { best = mp }
+        }
+        return best
+    }
+}

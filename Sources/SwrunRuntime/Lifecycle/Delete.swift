@@ -1,0 +1,42 @@
+import Glibc
+import OCI
+
+extension Runtime {
+    /// Deletes a stopped container (any container with `force`, killing
+    /// it first): its processes, the cgroups swrun made, its state.
+    public func delete(id: String, force: Bool) throws {
+        let lock = try store.lock(id)
+        defer { lock.release() }
+        let record: ContainerRecord
+        do {
+            record = try store.load(id)
+        } catch {
+            // A container dir without a readable state is debris from a
+            // create that died: nothing runs from it.
+            guard force || !Sys.exists(store.statePath(id)) else { throw error }
+            store.remove(id)
+            return
+        }
+        let status = StatusResolver.status(of: record)
+        if status != .stopped {
+            guard force else {
+                throw RuntimeError("cannot delete container \(id) that is not stopped: \(status.rawValue)")
+            }
+            if let pid = record.pid, StatusResolver.initAlive(record) {
+                _ = Glibc.kill(pid, SIGKILL)
+                waitUntilDead(record)
+            }
+        }
+        // Without a pid namespace of its own, the container's other
+        // processes outlive its init.
+        CgroupProcesses.killAll(record.cgroupPaths)
+        CgroupDirectories.remove(record.createdCgroupDirs)
+        store.remove(id)
+    }
+
+    func waitUntilDead(_ record: ContainerRecord) {
+        for _ in 0..<1000 where StatusResolver.initAlive(record) {
+            Sys.sleepMillis(5)
+        }
+    }
+}

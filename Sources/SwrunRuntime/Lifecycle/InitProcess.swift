@@ -1,0 +1,91 @@
+import CShim
+import Glibc
+import OCI
+
+/// The container init from the parent's side: clone it from the plan,
+/// finish what only the parent can do (id maps, cgroup), release it, and
+/// read back READY or the failing step.
+struct InitProcess {
+    let pid: Int32
+    private let sync: Int32
+    private let plan: InitPlan
+
+    /// Clones the child. The process must be single-threaded: the child
+    /// runs C only, and a lock held by another thread would stay held.
+    static func spawn(_ plan: InitPlan) throws -> InitProcess {
+        let threads = shim_thread_count()
+        if threads != 1 {
+            throw RuntimeError("refusing to clone the init: swrun has \(threads) threads, must have 1")
+        }
+        var sv: [Int32] = [-1, -1]
+        if socketpair(AF_UNIX, Int32(SOCK_SEQPACKET.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &sv) < 0 {
+            throw RuntimeError("socketpair", errno: errno)
+        }
+        let lowered: LoweredPlan
+        do {
+            lowered = try LoweredPlan(plan, syncFd: sv[1], parentSyncFd: sv[0])
+        } catch {
+            Sys.close(sv[0]); Sys.close(sv[1])
+            throw error
+        }
+        var cplan = lowered.plan
+        let pid = shim_spawn(&cplan, nil)
+        Sys.close(sv[1])
+        lowered.release()
+        if pid < 0 {
+            Sys.close(sv[0])
+            throw RuntimeError("clone3 the container init (\(NamespaceKinds.names(cloneFlags: plan.cloneFlags)))", errno: -pid)
+        }
+        return InitProcess(pid: pid, sync: sv[0], plan: plan)
+    }
+
+    /// Writes the user namespace's id maps (the child waits for them).
+    func writeIDMaps() throws {
+        guard plan.newUserNamespace else { return }
+        func render(_ m: [LinuxIDMapping]) -> String {
+            m.map { "\($0.containerID) \($0.hostID) \($0.size)\n" }.joined()
+        }
+        do {
+            try Sys.writeExisting("/proc/\(pid)/uid_map", render(plan.uidMappings))
+        } catch let e as RuntimeError {
+            throw RuntimeError("write linux.uidMappings to", path: "/proc/\(pid)/uid_map", errno: e.errno)
+        }
+        do {
+            try Sys.writeExisting("/proc/\(pid)/gid_map", render(plan.gidMappings))
+        } catch let e as RuntimeError {
+            throw RuntimeError("write linux.gidMappings to", path: "/proc/\(pid)/gid_map", errno: e.errno)
+        }
+    }
+
+    /// Lets the child run its steps and waits for READY or its error.
+    func release() throws {
+        var go: UInt8 = 1
+        if Glibc.send(sync, &go, 1, Int32(MSG_NOSIGNAL)) != 1 {
+            throw RuntimeError("release the container init", errno: errno)
+        }
+        var report = shim_report()
+        let n = withUnsafeMutableBytes(of: &report) { buf -> Int in
+            while true {
+                let r = recv(sync, buf.baseAddress, buf.count, 0)
+                if r >= 0 || errno != EINTR { return r }
+            }
+        }
+        Sys.close(sync)
+        if n <= 0 {
+            throw RuntimeError("the container init exited during setup without a report")
+        }
+        if report.kind == Int32(SHIM_REPORT_READY.rawValue) { return }
+        let index = Int(report.step)
+        let step = index >= 0 && index < plan.steps.count ? plan.steps[index].description : "step \(index)"
+        let detail = withUnsafeBytes(of: report.detail) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        throw RuntimeError("create container: \(step): \(detail)", errno: report.err)
+    }
+
+    /// Kills and reaps a child that will not become a container.
+    func abandon() {
+        Sys.close(sync)
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        _ = shim_waitpid(pid, &status, 0)
+    }
+}

@@ -1,0 +1,62 @@
+import CShim
+import Glibc
+import OCI
+
+extension Runtime {
+    /// Sends a signal to the init, or with `all` to every process in the
+    /// container's cgroup. The init is signalled through a pidfd opened
+    /// after checking its start time, so a reused pid is never hit.
+    public func kill(id: String, signal: Int32, all: Bool) throws {
+        let lock = try store.lock(id, exclusive: false)
+        defer { lock.release() }
+        let record = try store.load(id)
+        let status = StatusResolver.status(of: record)
+        guard status != .stopped else { throw RuntimeError("container not running") }
+        if all {
+            try signalAll(record, signal)
+            return
+        }
+        try signalInit(record, signal)
+    }
+
+    func signalInit(_ record: ContainerRecord, _ sig: Int32) throws {
+        guard let pid = record.pid else { throw RuntimeError("container not running") }
+        let pidfd = shim_pidfd_open(pid)
+        if pidfd < 0 {
+            if pidfd == -ESRCH { throw RuntimeError("container not running") }
+            throw RuntimeError("pidfd_open \(pid)", errno: -pidfd)
+        }
+        defer { Sys.close(pidfd) }
+        // The pidfd pins the process: check it is still our init.
+        guard StatusResolver.initAlive(record) else { throw RuntimeError("container not running") }
+        let r = shim_pidfd_send_signal(pidfd, sig)
+        if r < 0 { throw RuntimeError("kill init \(pid) with signal \(sig)", errno: -r) }
+    }
+
+    func signalAll(_ record: ContainerRecord, _ sig: Int32) throws {
+        let pids = CgroupProcesses.pids(record.cgroupPaths)
+        if pids.isEmpty, StatusResolver.initAlive(record) { try signalInit(record, sig) }
+        for p in pids { _ = Glibc.kill(p, sig) }
+    }
+}
+
+enum CgroupProcesses {
+    static func pids(_ paths: [String]) -> [Int32] {
+        var seen = Set<Int32>()
+        for path in paths {
+            guard let text = try? Sys.readText(path + "/cgroup.procs") else { continue }
+            for line in text.split(separator: "\n") { if let p = Int32(line) { seen.insert(p) } }
+        }
+        return seen.sorted()
+    }
+
+    /// SIGKILLs everything in the cgroups until they are empty (bounded).
+    static func killAll(_ paths: [String]) {
+        for _ in 0..<200 {
+            let live = pids(paths).filter { ProcStat.read(pid: $0).map { !$0.isDead } ?? false }
+            if live.isEmpty { return }
+            for p in live { _ = Glibc.kill(p, SIGKILL) }
+            Sys.sleepMillis(10)
+        }
+    }
+}

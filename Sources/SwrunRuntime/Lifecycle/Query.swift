@@ -1,0 +1,26 @@
+import OCI
+
+extension Runtime {
+    /// The OCI state of a container, with runc's extra fields.
+    public func state(id: String) throws -> ContainerState {
+        let lock = try store.lock(id, exclusive: false)
+        defer { lock.release() }
+        return Runtime.ociState(try store.load(id))
+    }
+
+    /// Every container under the root whose state can be read.
+    public func list() -> [ContainerState] {
+        store.ids().compactMap { id in (try? store.load(id)).map(Runtime.ociState) }
+    }
+
+    static func ociState(_ r: ContainerRecord) -> ContainerState {
+        let status = StatusResolver.status(of: r)
+        var s = ContainerState(ociVersion: r.ociVersion, id: r.id, status: status,
+                               pid: status == .stopped ? 0 : r.pid.map(Int.init), bundle: r.bundle)
+        s.annotations = r.annotations
+        s.rootfs = r.rootfs
+        s.created = r.created
+        s.owner = r.owner
+        return s
+    }
+}

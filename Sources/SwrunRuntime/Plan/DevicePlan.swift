@@ -1,0 +1,74 @@
+import OCI
+
+/// The device nodes and /dev symlinks every container gets, plus
+/// `linux.devices`. In a user namespace mknod is not allowed, so the host's
+/// node is bind-mounted instead.
+public struct DevicePlan {
+    public struct Node: Equatable {
+        public var path: String
+        public var type: String  // c, b, u or p
+        public var major: Int64
+        public var minor: Int64
+        public var mode: UInt32
+        public var uid: UInt32
+        public var gid: UInt32
+    }
+
+    public static let defaults: [Node] = [
+        Node(path: "/dev/null", type: "c", major: 1, minor: 3, mode: 0o666, uid: 0, gid: 0),
+        Node(path: "/dev/zero", type: "c", major: 1, minor: 5, mode: 0o666, uid: 0, gid: 0),
+        Node(path: "/dev/full", type: "c", major: 1, minor: 7, mode: 0o666, uid: 0, gid: 0),
+        Node(path: "/dev/random", type: "c", major: 1, minor: 8, mode: 0o666, uid: 0, gid: 0),
+        Node(path: "/dev/urandom", type: "c", major: 1, minor: 9, mode: 0o666, uid: 0, gid: 0),
+        Node(path: "/dev/tty", type: "c", major: 5, minor: 0, mode: 0o666, uid: 0, gid: 0),
+    ]
+
+    public static let symlinks: [(String, String)] = [
+        ("/proc/self/fd", "/dev/fd"),
+        ("/proc/self/fd/0", "/dev/stdin"),
+        ("/proc/self/fd/1", "/dev/stdout"),
+        ("/proc/self/fd/2", "/dev/stderr"),
+        ("pts/ptmx", "/dev/ptmx"),
+    ]
+
+    static let typeBits: [String: UInt32] = ["c": 0o020000, "u": 0o020000, "b": 0o060000, "p": 0o010000]
+
+    public static func node(_ d: LinuxDevice, index i: Int) throws -> Node {
+        let field = "linux.devices[\(i)]"
+        guard typeBits[d.type] != nil else {
+            throw RuntimeError("\(field).type: unknown device type \"\(d.type)\" (want c, b, u or p)")
+        }
+        guard d.path.hasPrefix("/") else {
+            throw RuntimeError("\(field).path: must be an absolute path, got \"\(d.path)\"")
+        }
+        if d.type != "p" && (d.major == nil || d.minor == nil) {
+            throw RuntimeError("\(field): major and minor are required for type \"\(d.type)\"")
+        }
+        return Node(path: d.path, type: d.type, major: d.major ?? 0, minor: d.minor ?? 0,
+                    mode: (d.fileMode ?? 0o666) & 0o7777, uid: d.uid ?? 0, gid: d.gid ?? 0)
+    }
+
+    /// Steps creating the nodes (the config's replace defaults of the same path).
+    public static func steps(devices: [LinuxDevice], inUserNamespace: Bool) throws -> [Step] {
+        var nodes = defaults
+        for (i, d) in devices.enumerated() {
+            let n = try node(d, index: i)
+            nodes.removeAll { $0.path == n.path }
+            nodes.append(n)
+        }
+        var steps: [Step] = []
+        for n in nodes {
+            if inUserNamespace {
+                steps.append(.mount(source: n.path, target: n.path, fstype: nil, flags: MountFlags.bind,
+                                    data: nil, create: .file))
+            } else {
+                steps.append(.mknod(path: n.path, mode: typeBits[n.type]! | n.mode,
+                                    major: n.major, minor: n.minor, uid: n.uid, gid: n.gid))
+            }
+        }
+        for (text, path) in symlinks {
+            steps.append(.symlink(linkText: text, path: path))
+        }
+        return steps
+    }
+}

@@ -1,0 +1,220 @@
+import OCI
+
+/// Everything the parent needs to clone the container init, and the
+/// steps the child runs, compiled from config.json with no I/O beyond
+/// looking at bind-mount sources.
+public struct InitPlan: Equatable {
+    public var cloneFlags: Int32 = 0
+    /// A pid namespace joined by path is entered before clone.
+    public var pidNamespacePath: String?
+    public var steps: [Step] = []
+    public var argv: [String] = []
+    public var env: [String] = []
+    public var uidMappings: [LinuxIDMapping] = []
+    public var gidMappings: [LinuxIDMapping] = []
+
+    public var newUserNamespace: Bool { cloneFlags & NamespaceKinds.newuser != 0 }
+    public var newPidNamespace: Bool { cloneFlags & NamespaceKinds.newpid != 0 }
+}
+
+public struct InitPlanInput {
+    public var spec: Spec
+    public var bundle: String
+    public var rootfs: String
+    public var noPivot = false
+    public var preserveFds = 0
+    public var fifoPath: String
+    /// The host mount holding the rootfs, made private when the rootfs
+    /// propagation is shared (pivot_root refuses a shared parent).
+    public var rootfsParentMount: String?
+    public var cgroupBinds: [MountPlan.CgroupBind] = []
+    public var isDirectory: (String) -> Bool
+
+    public init(spec: Spec, bundle: String, rootfs: String, fifoPath: String,
+                isDirectory: @escaping (String) -> Bool = { Sys.isDirectory($0) }) {
+        self.spec = spec
+        self.bundle = bundle
+        self.rootfs = rootfs
+        self.fifoPath = fifoPath
+        self.isDirectory = isDirectory
+    }
+}
+
+public enum InitPlanCompiler {
+    static let defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+    public static func compile(_ input: InitPlanInput) throws -> InitPlan {
+        let spec = input.spec
+        guard let process = spec.process else { throw RuntimeError("process: required to create a container") }
+        guard let argv0 = process.args?.first, !argv0.isEmpty else {
+            throw RuntimeError("process.args: must name the command to run")
+        }
+        let linux = spec.linux ?? Linux()
+        var plan = InitPlan()
+        plan.argv = process.args ?? []
+        plan.env = process.env ?? []
+
+        // Namespaces: new ones go into the clone flags, joined ones are setns steps.
+        var joins: [(String, Int32)] = []
+        var newNS: Int32 = 0
+        var seen = Set<String>()
+        for (i, ns) in (linux.namespaces ?? []).enumerated() {
+            guard let flag = NamespaceKinds.flag(ns.type) else {
+                throw RuntimeError("linux.namespaces[\(i)].type: unknown namespace type \"\(ns.type)\"")
+            }
+            guard seen.insert(ns.type).inserted else {
+                throw RuntimeError("linux.namespaces[\(i)].type: namespace \"\(ns.type)\" listed twice")
+            }
+            if let path = ns.path, !path.isEmpty {
+                guard path.hasPrefix("/") else {
+                    throw RuntimeError("linux.namespaces[\(i)].path: must be absolute, got \"\(path)\"")
+                }
+                if ns.type == "pid" { plan.pidNamespacePath = path } else { joins.append((path, flag)) }
+            } else {
+                newNS |= flag
+            }
+        }
+        guard seen.contains("mount") else {
+            throw RuntimeError("linux.namespaces: a mount namespace is required")
+        }
+        if linux.timeOffsets != nil {
+            throw RuntimeError("linux.timeOffsets: not supported yet")
+        }
+        let userNS = seen.contains("user")
+        if userNS {
+            plan.uidMappings = linux.uidMappings ?? []
+            plan.gidMappings = linux.gidMappings ?? []
+            if newNS & NamespaceKinds.newuser != 0 && (plan.uidMappings.isEmpty || plan.gidMappings.isEmpty) {
+                throw RuntimeError("linux.uidMappings/gidMappings: required with a new user namespace")
+            }
+        } else if linux.uidMappings != nil || linux.gidMappings != nil {
+            throw RuntimeError("linux.uidMappings: mappings require a user namespace")
+        }
+        if (spec.hostname ?? "").isEmpty == false || (spec.domainname ?? "").isEmpty == false,
+           newNS & NamespaceKinds.newuts == 0 {
+            throw RuntimeError("\(spec.hostname?.isEmpty == false ? "hostname" : "domainname"): requires a new uts namespace")
+        }
+        // The cgroup namespace is unshared once the parent has put the child
+        // in its cgroup, so that the namespace is rooted there.
+        plan.cloneFlags = newNS & ~NamespaceKinds.newcgroup
+
+        var s: [Step] = [.deathSignal(9), .syncWait]
+        if newNS & NamespaceKinds.newuser != 0 {
+            if plan.gidMappings.contains(where: { $0.containerID == 0 }) { s.append(.setresgid(0)) }
+            if plan.uidMappings.contains(where: { $0.containerID == 0 }) { s.append(.setresuid(0)) }
+        }
+        for (path, flag) in NamespaceKinds.ordered.compactMap({ k in joins.first { $0.1 == k.1 } }) {
+            s.append(.setns(path: path, type: flag))
+        }
+        if newNS & NamespaceKinds.newcgroup != 0 { s.append(.unshare(flags: NamespaceKinds.newcgroup)) }
+        s.append(.setsid)
+
+        s += try rootfsSteps(input, linux: linux, userNS: userNS)
+        if let h = spec.hostname, !h.isEmpty { s.append(.sethostname(h)) }
+        if let d = spec.domainname, !d.isEmpty { s.append(.setdomainname(d)) }
+        // Sysctls go through the container's /proc, before /proc/sys is made read-only.
+        for (key, value) in (linux.sysctl ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard !key.isEmpty, !key.contains(".."), !key.contains("/"),
+                  key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) else {
+                throw RuntimeError("linux.sysctl: invalid key \"\(key)\"")
+            }
+            s.append(.writeFile(path: "/proc/sys/" + String(key.map { $0 == "." ? "/" : $0 }), content: value))
+        }
+        for p in linux.readonlyPaths ?? [] { s.append(.readonlyPath(p)) }
+        for p in linux.maskedPaths ?? [] { s.append(.maskPath(p)) }
+        if spec.root?.readonly == true { s.append(.remount(target: "/", flags: MountFlags.rdonly)) }
+        s += try rlimitSteps(process.rlimits ?? [])
+        s += try credentialSteps(process)
+        if process.noNewPrivileges == true { s.append(.noNewPrivileges) }
+        s.append(.umask(process.user.umask ?? 0o022))
+        s.append(.chdir(process.cwd))
+        let pathVar = plan.env.last { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) } ?? defaultPath
+        s.append(.lookupExecutable(name: argv0, searchPath: pathVar))
+        if input.preserveFds > 0 { s.append(.preserveFds(input.preserveFds)) }
+        s.append(.deathSignal(0))
+        s.append(.ready)
+        s.append(.waitExecFifo(path: input.fifoPath))
+        s.append(.exec)
+        plan.steps = s
+        return plan
+    }
+
+    static func rootfsSteps(_ input: InitPlanInput, linux: Linux, userNS: Bool) throws -> [Step] {
+        var s: [Step] = []
+        var rootProp = MountFlags.slave | MountFlags.rec
+        if let p = linux.rootfsPropagation, !p.isEmpty {
+            guard let flags = MountFlags.propagation[p] else {
+                throw RuntimeError("linux.rootfsPropagation: unknown propagation \"\(p)\"")
+            }
+            rootProp = flags
+        }
+        s.append(.hostPropagation(path: "/", flags: rootProp))
+        if rootProp & MountFlags.shared != 0, let parent = input.rootfsParentMount {
+            s.append(.hostPropagation(path: parent, flags: MountFlags.private))
+        }
+        s.append(.rootfsBind(input.rootfs))
+
+        var mounts = MountPlan(bundle: input.bundle, isDirectory: input.isDirectory)
+        mounts.cgroupBinds = input.cgroupBinds
+        var devIsBound = false
+        for (i, m) in (input.spec.mounts ?? []).enumerated() {
+            s += try mounts.steps(for: m, index: i)
+            if m.destination == "/dev", (m.options ?? []).contains(where: { $0 == "bind" || $0 == "rbind" }) || m.type == "bind" {
+                devIsBound = true
+            }
+        }
+        if !devIsBound {
+            s += try DevicePlan.steps(devices: linux.devices ?? [], inUserNamespace: userNS)
+        }
+        if let cwd = input.spec.process?.cwd {
+            guard cwd.hasPrefix("/") else {
+                throw RuntimeError("process.cwd: must be an absolute path, got \"\(cwd)\"")
+            }
+            s.append(.mkdir(path: cwd))
+        }
+        s.append(input.noPivot ? .moveRoot : .pivotRoot)
+        return s
+    }
+
+    static func rlimitSteps(_ rlimits: [POSIXRlimit]) throws -> [Step] {
+        var seen = Set<String>()
+        return try rlimits.enumerated().map { i, rl in
+            guard let res = Rlimits.resources[rl.type] else {
+                throw RuntimeError("process.rlimits[\(i)].type: unknown rlimit \"\(rl.type)\"")
+            }
+            guard seen.insert(rl.type).inserted else {
+                throw RuntimeError("process.rlimits[\(i)].type: \(rl.type) listed twice")
+            }
+            guard rl.soft <= rl.hard else {
+                throw RuntimeError("process.rlimits[\(i)]: soft limit \(rl.soft) exceeds hard limit \(rl.hard)")
+            }
+            return .setrlimit(name: rl.type, resource: res, soft: rl.soft, hard: rl.hard)
+        }
+    }
+
+    /// Bounding set first (it needs CAP_SETPCAP), then the uid change with
+    /// capabilities kept, then the final sets.
+    static func credentialSteps(_ process: Process) throws -> [Step] {
+        var s: [Step] = []
+        let caps = process.capabilities
+        if let caps {
+            s.append(.capBoundingLimit(keep: try Capabilities.mask(caps.bounding, field: "process.capabilities.bounding"),
+                                       lastCap: Capabilities.lastCap))
+            s.append(.keepCaps(true))
+        }
+        s.append(.setgroups(process.user.additionalGids ?? []))
+        s.append(.setresgid(process.user.gid))
+        s.append(.setresuid(process.user.uid))
+        if let caps {
+            let permitted = try Capabilities.mask(caps.permitted, field: "process.capabilities.permitted")
+            let inheritable = try Capabilities.mask(caps.inheritable, field: "process.capabilities.inheritable")
+            s.append(.capset(effective: try Capabilities.mask(caps.effective, field: "process.capabilities.effective"),
+                             permitted: permitted, inheritable: inheritable))
+            // The kernel allows an ambient capability only if it is both
+            // permitted and inheritable; like runc, others are skipped.
+            let ambient = try Capabilities.mask(caps.ambient, field: "process.capabilities.ambient") & permitted & inheritable
+            if ambient != 0 { s.append(.ambient(raise: ambient, lastCap: Capabilities.lastCap)) }
+        }
+        return s
+    }
+}

@@ -1,0 +1,151 @@
+import CShim
+import Glibc
+
+/// The plan in C memory, as `shim_spawn` reads it. Opens the fds steps
+/// refer to (namespaces joined by path, the exec fifo) and owns every
+/// allocation; the child sees a copy of this memory after clone.
+final class LoweredPlan {
+    private(set) var plan = shim_plan()
+    private var allocations: [UnsafeMutableRawPointer] = []
+    private var fds: [Int32] = []
+    private var steps: UnsafeMutablePointer<shim_step>
+    private let count: Int
+
+    init(_ p: InitPlan, syncFd: Int32, parentSyncFd: Int32, cgroupFd: Int32 = -1) throws {
+        count = p.steps.count
+        steps = .allocate(capacity: max(count, 1))
+        steps.initialize(repeating: shim_step(), count: max(count, 1))
+        do {
+            for (i, step) in p.steps.enumerated() { steps[i] = try lower(step) }
+            plan.clone_flags = UInt64(UInt32(bitPattern: p.cloneFlags))
+            plan.pidns_fd = -1
+            if let path = p.pidNamespacePath { plan.pidns_fd = try openFd(path, O_RDONLY) }
+            plan.sync_fd = syncFd
+            plan.parent_sync_fd = parentSyncFd
+            plan.cgroup_fd = cgroupFd
+            plan.nsteps = Int32(count)
+            plan.steps = UnsafePointer(steps)
+            plan.argv = UnsafePointer(cArray(p.argv))
+            plan.envp = UnsafePointer(cArray(p.env))
+        } catch {
+            release()
+            throw error
+        }
+    }
+
+    deinit { release() }
+
+    /// Closes the fds and frees the memory (the parent's copy only).
+    func release() {
+        for fd in fds { Sys.close(fd) }
+        fds = []
+        for a in allocations { free(a) }
+        allocations = []
+    }
+
+    private func openFd(_ path: String, _ flags: Int32) throws -> Int32 {
+        let fd = try Sys.open(path, flags)
+        fds.append(fd)
+        return fd
+    }
+
+    private func str(_ s: String?) -> UnsafePointer<CChar>? {
+        guard let s else { return nil }
+        let p = strdup(s)!
+        allocations.append(UnsafeMutableRawPointer(p))
+        return UnsafePointer(p)
+    }
+
+    private func cArray(_ items: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> {
+        let arr = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: items.count + 1)
+        for (i, item) in items.enumerated() {
+            let p = strdup(item)!
+            allocations.append(UnsafeMutableRawPointer(p))
+            arr[i] = p
+        }
+        arr[items.count] = nil
+        allocations.append(UnsafeMutableRawPointer(arr))
+        return arr
+    }
+
+    private func lower(_ step: Step) throws -> shim_step {
+        var c = shim_step()
+        func op(_ o: shim_op) { c.op = Int32(o.rawValue) }
+        switch step {
+        case .syncWait: op(SHIM_OP_SYNC_WAIT)
+        case let .deathSignal(sig): op(SHIM_OP_DEATHSIG); c.n.0 = Int64(sig)
+        case let .setns(path, type):
+            op(SHIM_OP_SETNS)
+            c.n.0 = Int64(try openFd(path, O_RDONLY))
+            c.n.1 = Int64(type)
+            c.s.0 = str(path)
+        case let .unshare(flags): op(SHIM_OP_UNSHARE); c.flags = UInt64(UInt32(bitPattern: flags))
+        case let .hostPropagation(path, flags):
+            // Before the rootfs is opened: a plain host path, with no source.
+            op(SHIM_OP_MOUNT_ROOT_PROPAGATION)
+            c.flags = UInt64(flags)
+            c.s.0 = str(path)
+        case let .rootfsBind(path): op(SHIM_OP_ROOTFS_BIND); c.s.0 = str(path)
+        case let .mount(source, target, fstype, flags, data, create, sourceInRoot):
+            op(SHIM_OP_MOUNT)
+            c.s = (str(source), str(target), str(fstype), str(data))
+            c.flags = UInt64(flags)
+            c.n.0 = create.rawValue
+            c.n.1 = sourceInRoot ? 1 : 0
+        case let .remount(target, flags): op(SHIM_OP_REMOUNT); c.s.1 = str(target); c.flags = UInt64(flags)
+        case let .mknod(path, mode, major, minor, uid, gid):
+            op(SHIM_OP_MKNOD)
+            c.s.1 = str(path)
+            c.n = (Int64(mode), Int64(bitPattern: makedev(major, minor)), Int64(uid), Int64(gid))
+        case let .symlink(text, path): op(SHIM_OP_SYMLINK); c.s.0 = str(text); c.s.1 = str(path)
+        case let .mkdir(path): op(SHIM_OP_MKDIR); c.s.1 = str(path)
+        case .pivotRoot: op(SHIM_OP_PIVOT_ROOT)
+        case .moveRoot: op(SHIM_OP_MOVE_ROOT)
+        case let .maskPath(p): op(SHIM_OP_MASK_PATH); c.s.1 = str(p)
+        case let .readonlyPath(p): op(SHIM_OP_READONLY_PATH); c.s.1 = str(p)
+        case let .sethostname(h): op(SHIM_OP_SETHOSTNAME); c.s.0 = str(h)
+        case let .setdomainname(d): op(SHIM_OP_SETDOMAINNAME); c.s.0 = str(d)
+        case let .setrlimit(name, res, soft, hard):
+            op(SHIM_OP_SETRLIMIT)
+            c.s.0 = str(name)
+            c.n.0 = Int64(res)
+            c.n.1 = Int64(bitPattern: soft)
+            c.n.2 = Int64(bitPattern: hard)
+        case let .writeFile(path, content): op(SHIM_OP_WRITE_FILE); c.s.0 = str(path); c.s.1 = str(content)
+        case let .chdir(p): op(SHIM_OP_CHDIR); c.s.0 = str(p)
+        case let .umask(m): op(SHIM_OP_UMASK); c.n.0 = Int64(m)
+        case let .setgroups(gids):
+            op(SHIM_OP_SETGROUPS)
+            let buf = UnsafeMutablePointer<UInt32>.allocate(capacity: max(gids.count, 1))
+            for (i, g) in gids.enumerated() { buf[i] = g }
+            allocations.append(UnsafeMutableRawPointer(buf))
+            c.gids = UnsafePointer(buf)
+            c.n.0 = Int64(gids.count)
+        case let .setresgid(g): op(SHIM_OP_SETRESGID); c.n.0 = Int64(g)
+        case let .setresuid(u): op(SHIM_OP_SETRESUID); c.n.0 = Int64(u)
+        case let .keepCaps(on): op(SHIM_OP_KEEPCAPS); c.n.0 = on ? 1 : 0
+        case let .capBoundingLimit(keep, last):
+            op(SHIM_OP_CAPBSET_LIMIT); c.n.0 = Int64(bitPattern: keep); c.n.1 = Int64(last)
+        case let .capset(e, p, i):
+            op(SHIM_OP_CAPSET)
+            c.n.0 = Int64(bitPattern: e); c.n.1 = Int64(bitPattern: p); c.n.2 = Int64(bitPattern: i)
+        case let .ambient(raise, last): op(SHIM_OP_AMBIENT); c.n.0 = Int64(bitPattern: raise); c.n.1 = Int64(last)
+        case .noNewPrivileges: op(SHIM_OP_NO_NEW_PRIVS)
+        case let .seccomp(program, flags):
+            op(SHIM_OP_SECCOMP)
+            let buf = UnsafeMutablePointer<UInt64>.allocate(capacity: max(program.count, 1))
+            for (i, ins) in program.enumerated() { buf[i] = ins }
+            allocations.append(UnsafeMutableRawPointer(buf))
+            c.bpf = UnsafeRawPointer(buf)
+            c.n.0 = Int64(program.count)
+            c.flags = UInt64(flags)
+        case let .preserveFds(n): op(SHIM_OP_PRESERVE_FDS); c.n.0 = Int64(n)
+        case let .lookupExecutable(name, path): op(SHIM_OP_LOOKUP_EXEC); c.s.0 = str(name); c.s.1 = str(path)
+        case .ready: op(SHIM_OP_READY)
+        case let .waitExecFifo(path): op(SHIM_OP_WAIT_FIFO); c.n.0 = Int64(try openFd(path, O_PATH))
+        case .exec: op(SHIM_OP_EXEC)
+        case .setsid: op(SHIM_OP_SETSID)
+        }
+        return c
+    }
+}

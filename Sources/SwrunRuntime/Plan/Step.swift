@@ -1,0 +1,100 @@
+/// One primitive the C child executes. The plan compiler produces a flat
+/// list of these from config.json; unit tests assert on it directly.
+/// Paths of mount targets, devices and masks are container paths, resolved
+/// by the child inside the rootfs (symlinks cannot lead out of it).
+public enum Step: Equatable {
+    case syncWait
+    case deathSignal(Int32)
+    case setns(path: String, type: Int32)
+    case unshare(flags: Int32)
+    /// Sets the propagation of a host mount (`/`, or the rootfs's parent).
+    case hostPropagation(path: String, flags: UInt)
+    case rootfsBind(String)
+    case mount(source: String?, target: String, fstype: String?, flags: UInt, data: String?,
+               create: MountTargetKind, sourceInRoot: Bool = false)
+    /// MS_REMOUNT|MS_BIND with `flags`, keeping the mount's locked flags.
+    case remount(target: String, flags: UInt)
+    case mknod(path: String, mode: UInt32, major: Int64, minor: Int64, uid: UInt32, gid: UInt32)
+    case symlink(linkText: String, path: String)
+    case mkdir(path: String)
+    case pivotRoot
+    case moveRoot
+    case maskPath(String)
+    case readonlyPath(String)
+    case sethostname(String)
+    case setdomainname(String)
+    case setrlimit(name: String, resource: Int32, soft: UInt64, hard: UInt64)
+    case writeFile(path: String, content: String)
+    case chdir(String)
+    case umask(UInt32)
+    case setgroups([UInt32])
+    case setresgid(UInt32)
+    case setresuid(UInt32)
+    case keepCaps(Bool)
+    case capBoundingLimit(keep: UInt64, lastCap: Int)
+    case capset(effective: UInt64, permitted: UInt64, inheritable: UInt64)
+    case ambient(raise: UInt64, lastCap: Int)
+    case noNewPrivileges
+    case seccomp(program: [UInt64], flags: UInt32)
+    case preserveFds(Int)
+    case lookupExecutable(name: String, searchPath: String)
+    case ready
+    case waitExecFifo(path: String)
+    case exec
+    case setsid
+}
+
+public enum MountTargetKind: Int64, Equatable {
+    case none = 0
+    case directory = 1
+    case file = 2
+}
+
+extension Step: CustomStringConvertible {
+    /// How the step is named in an error message.
+    public var description: String {
+        switch self {
+        case .syncWait: return "wait for the parent"
+        case .deathSignal: return "set the parent-death signal"
+        case let .setns(path, _): return "join namespace \(path)"
+        case let .unshare(flags): return "unshare \(NamespaceKinds.names(cloneFlags: flags))"
+        case let .hostPropagation(path, flags): return "set propagation of \(path) to \(MountFlags.describe(flags))"
+        case let .rootfsBind(path): return "bind the rootfs \(path) onto itself"
+        case let .mount(source, target, fstype, flags, data, _, _):
+            var s = "mount \(source ?? "none") on \(target)"
+            if let fstype { s += " type \(fstype)" }
+            s += " (\(MountFlags.describe(flags))"
+            if let data, !data.isEmpty { s += ", \(data)" }
+            return s + ")"
+        case let .remount(target, flags): return "remount \(target) (\(MountFlags.describe(flags)))"
+        case let .mknod(path, _, major, minor, _, _): return "create device \(path) (\(major):\(minor))"
+        case let .symlink(text, path): return "symlink \(path) -> \(text)"
+        case let .mkdir(path): return "create directory \(path)"
+        case .pivotRoot: return "pivot_root into the rootfs"
+        case .moveRoot: return "move the rootfs onto / (--no-pivot)"
+        case let .maskPath(p): return "mask \(p) (linux.maskedPaths)"
+        case let .readonlyPath(p): return "make \(p) read-only (linux.readonlyPaths)"
+        case let .sethostname(h): return "set hostname \(h)"
+        case let .setdomainname(d): return "set domainname \(d)"
+        case let .setrlimit(name, _, soft, hard): return "set \(name) to soft \(soft) hard \(hard) (process.rlimits)"
+        case let .writeFile(path, content): return "write \(content) to \(path)"
+        case let .chdir(p): return "change to the working directory \(p) (process.cwd)"
+        case let .umask(m): return "set umask \(String(m, radix: 8))"
+        case let .setgroups(g): return "set additional groups \(g) (process.user.additionalGids)"
+        case let .setresgid(g): return "set gid \(g) (process.user.gid)"
+        case let .setresuid(u): return "set uid \(u) (process.user.uid)"
+        case .keepCaps: return "keep capabilities across the uid change"
+        case .capBoundingLimit: return "limit the capability bounding set (process.capabilities.bounding)"
+        case .capset: return "set capabilities (process.capabilities)"
+        case .ambient: return "raise ambient capabilities (process.capabilities.ambient)"
+        case .noNewPrivileges: return "set no_new_privs (process.noNewPrivileges)"
+        case .seccomp: return "load the seccomp filter (linux.seccomp)"
+        case let .preserveFds(n): return "preserve \(n) extra fds"
+        case let .lookupExecutable(name, _): return "find the executable \(name) (process.args[0])"
+        case .ready: return "report ready"
+        case .waitExecFifo: return "wait for start on the exec fifo"
+        case .exec: return "exec the container process"
+        case .setsid: return "create a session"
+        }
+    }
+}

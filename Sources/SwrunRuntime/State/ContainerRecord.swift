@@ -1,0 +1,44 @@
+import OCI
+
+/// What swrun persists in `<root>/<id>/state.json`: the OCI state fields
+/// plus what later invocations need to act on the container safely.
+public struct ContainerRecord: Codable, Equatable {
+    public var ociVersion: String
+    public var id: String
+    /// The last status a verb recorded: creating, created or running. What
+    /// `state` reports is derived from this and the init's liveness.
+    public var status: ContainerStatus
+    public var pid: Int32?
+    /// /proc/PID/stat field 22 of the init when it was created.
+    public var initStartTime: UInt64?
+    public var bundle: String
+    public var rootfs: String
+    public var created: String
+    public var owner: String
+    public var annotations: [String: String]?
+    /// Cgroup directories the container was put in, one per hierarchy.
+    public var cgroupPaths: [String]
+    /// Directories swrun created (deepest first): the only ones delete removes.
+    public var createdCgroupDirs: [String]
+    /// Whether the container has its own pid namespace (kill --all, delete).
+    public var ownPidNamespace: Bool
+
+    public init(id: String, bundle: String, rootfs: String, created: String, owner: String,
+                annotations: [String: String]?, ownPidNamespace: Bool) {
+        self.ociVersion = OCIVersion.current
+        self.id = id
+        self.status = .creating
+        self.bundle = bundle
+        self.rootfs = rootfs
+        self.created = created
+        self.owner = owner
+        self.annotations = annotations
+        self.cgroupPaths = []
+        self.createdCgroupDirs = []
+        self.ownPidNamespace = ownPidNamespace
+    }
+}
+
+public enum OCIVersion {
+    public static let current = "1.3.0"
+}

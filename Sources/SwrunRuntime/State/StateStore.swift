@@ -1,0 +1,112 @@
+import FoundationEssentials
+import Glibc
+import OCI
+import CShim
+
+/// The state directory: `<root>/<id>/` holding state.json and exec.fifo.
+/// Every verb that acts on a container holds the container's lock: an
+/// flock on the container directory itself.
+public struct StateStore {
+    public let root: String
+
+    public init(root: String) { self.root = root }
+
+    public func directory(_ id: String) -> String { root + "/" + id }
+    public func statePath(_ id: String) -> String { directory(id) + "/state.json" }
+    public func fifoPath(_ id: String) -> String { directory(id) + "/exec.fifo" }
+
+    /// Container ids as runc accepts them: no path separators, no dot names.
+    public static func validate(id: String) throws {
+        let ok = !id.isEmpty && id.count <= 1024 && id != "." && id != ".."
+            && id.utf8.allSatisfy { c in
+                (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
+                    || c == 0x5f || c == 0x2d || c == 0x2e || c == 0x2b
+            }
+        if !ok { throw RuntimeError("invalid container id \"\(id)\": use letters, digits, '_', '-', '.', '+'") }
+    }
+
+    /// Makes `<root>/<id>` and returns it locked. Fails if the id exists.
+    public func createLocked(_ id: String) throws -> ContainerLock {
+        try StateStore.validate(id: id)
+        if Glibc.mkdir(root, 0o711) < 0 && errno != EEXIST {
+            throw RuntimeError("create state root", path: root, errno: errno)
+        }
+        let dir = directory(id)
+        if Glibc.mkdir(dir, 0o711) < 0 {
+            if errno == EEXIST { throw RuntimeError("container with id exists: \(id)") }
+            throw RuntimeError("create state directory", path: dir, errno: errno)
+        }
+        return try ContainerLock(directory: dir, exclusive: true)
+    }
+
+    /// Locks an existing container; fails clearly when it does not exist.
+    public func lock(_ id: String, exclusive: Bool = true) throws -> ContainerLock {
+        try StateStore.validate(id: id)
+        let dir = directory(id)
+        do {
+            let lock = try ContainerLock(directory: dir, exclusive: exclusive)
+            // A delete may have removed the directory while we waited.
+            if !Sys.exists(dir) {
+                lock.release()
+                throw RuntimeError("container \"\(id)\" does not exist")
+            }
+            return lock
+        } catch let e as RuntimeError where e.errno == ENOENT {
+            throw RuntimeError("container \"\(id)\" does not exist")
+        }
+    }
+
+    public func load(_ id: String) throws -> ContainerRecord {
+        let path = statePath(id)
+        let bytes: [UInt8]
+        do {
+            bytes = try Sys.readFile(path)
+        } catch let e as RuntimeError where e.errno == ENOENT {
+            throw RuntimeError("container \"\(id)\" does not exist")
+        }
+        do {
+            return try JSONDecoder().decode(ContainerRecord.self, from: Data(bytes))
+        } catch {
+            throw RuntimeError("corrupt state file `\(path)`: \(error)")
+        }
+    }
+
+    public func save(_ record: ContainerRecord) throws {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        let data = try enc.encode(record)
+        try Sys.writeAtomic(statePath(record.id), Array(data), mode: 0o600)
+    }
+
+    public func remove(_ id: String) {
+        Sys.removeTree(directory(id))
+    }
+
+    /// Ids of every container directory under the root.
+    public func ids() -> [String] {
+        ((try? Sys.listDirectory(root)) ?? []).filter { Sys.isDirectory(directory($0)) }.sorted()
+    }
+}
+
+/// An flock held on a container directory until released or the process ends.
+public final class ContainerLock {
+    private var fd: Int32
+
+    init(directory: String, exclusive: Bool) throws {
+        fd = try Sys.open(directory, O_RDONLY | O_DIRECTORY)
+        let r = shim_flock(fd, exclusive ? LOCK_EX : LOCK_SH)
+        if r < 0 {
+            Sys.close(fd)
+            throw RuntimeError("lock", path: directory, errno: -r)
+        }
+    }
+
+    /// Unlocks explicitly: a cloned child shares the open file description
+    /// (and so the lock) until it execs, so closing our fd is not enough.
+    public func release() {
+        guard fd >= 0 else { return }
+        _ = shim_flock(fd, LOCK_UN)
+        Sys.close(fd)
+        fd = -1
+    }
+}

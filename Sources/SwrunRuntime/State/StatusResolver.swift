@@ -1,0 +1,40 @@
+import OCI
+
+/// Derives a container's status from its record and its init process: an
+/// init that is gone, a zombie, or a different process under a reused pid
+/// means `stopped`, whatever was recorded.
+public enum StatusResolver {
+    public static func status(of record: ContainerRecord) -> ContainerStatus {
+        guard let pid = record.pid, let start = record.initStartTime else {
+            // No init recorded: creation never finished.
+            return .stopped
+        }
+        guard let stat = ProcStat.read(pid: pid), !stat.isDead, stat.startTime == start else {
+            return .stopped
+        }
+        if record.status == .running, FreezerProbe.isFrozen(record.cgroupPaths) {
+            return .paused
+        }
+        return record.status == .creating ? .created : record.status
+    }
+
+    /// Whether the recorded init is still the live process it was.
+    public static func initAlive(_ record: ContainerRecord) -> Bool {
+        guard let pid = record.pid, let start = record.initStartTime,
+              let stat = ProcStat.read(pid: pid) else { return false }
+        return !stat.isDead && stat.startTime == start
+    }
+}
+
+/// Reads the freezer state of the container's cgroups (v1 freezer.state,
+/// v2 cgroup.freeze).
+enum FreezerProbe {
+    static func isFrozen(_ paths: [String]) -> Bool {
+        for p in paths {
+            if p.contains("/freezer/"), let s = try? Sys.readText(p + "/freezer.state") {
+                return s.hasPrefix("FROZEN")
+            }
+        }
+        return false
+    }
+}

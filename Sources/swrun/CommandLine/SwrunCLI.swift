@@ -1,0 +1,112 @@
+import Glibc
+import SwrunRuntime
+
+/// Global flags, verb dispatch, and the error rule: every failure is one
+/// line on stderr (and in --log, in its format) and a non-zero exit.
+enum SwrunCLI {
+    static let verbs: [any Verb.Type] = [
+        CreateVerb.self, StartVerb.self, RunVerb.self, StateVerb.self, KillVerb.self,
+        DeleteVerb.self, ListVerb.self, SpecVerb.self, FeaturesVerb.self,
+    ]
+
+    static let globalFlags: [FlagSpec] = [
+        .value("--root", help: "root directory for storage of container state (default: \"/run/swrun\")"),
+        .value("--log", help: "set the log file to write swrun logs to (default is stderr)"),
+        .value("--log-format", help: "set the log format ('text' (default), or 'json')"),
+        .bool("--debug", help: "enable debug logging"),
+        .bool("--systemd-cgroup", help: "use systemd for cgroups (not supported)"),
+        .value("--rootless", help: "ignore cgroup permission errors ('true', 'false', or 'auto')"),
+        .value("--criu", help: "path to the criu binary (checkpoint/restore is not supported)"),
+        .bool("--version", "-v", help: "print the version"),
+        .bool("--help", "-h", help: "show help"),
+    ]
+
+    static func main(_ argv: [String]) -> Int32 {
+        // Global flags come before the verb.
+        var verbIndex = 0
+        while verbIndex < argv.count, argv[verbIndex].hasPrefix("-") {
+            let a = argv[verbIndex]
+            let name = a.split(separator: "=", maxSplits: 1).first.map(String.init) ?? a
+            let spec = globalFlags.first { $0.names.contains(name) }
+            verbIndex += (spec?.takesValue == true && !a.contains("=")) ? 2 : 1
+        }
+        var global = GlobalOptions()
+        let parsed: ParsedArguments
+        do {
+            parsed = try ParsedArguments.parse(argv.prefix(min(verbIndex, argv.count))[...], specs: globalFlags,
+                                               stopAtPositional: false)
+            global.root = parsed.string("--root") ?? global.root
+            global.logPath = parsed.string("--log")
+            global.debug = parsed.bool("--debug")
+            global.systemdCgroup = parsed.bool("--systemd-cgroup")
+            if let f = parsed.string("--log-format") {
+                guard let format = Logger.Format(rawValue: f) else {
+                    throw UsageError("--log-format: invalid value \"\(f)\": want text or json")
+                }
+                global.logFormat = format
+            }
+            global.log = try Logger(path: global.logPath, format: global.logFormat, debug: global.debug)
+        } catch {
+            return fail(error, global)
+        }
+        if parsed.bool("--version") {
+            Output.write("swrun version \(RuntimeFeatures.version)\nspec: \(OCIVersionText.value)\nlibseccomp: \(RuntimeFeatures.libseccompVersion())\n")
+            return 0
+        }
+        guard verbIndex < argv.count else {
+            Output.write(usage)
+            return parsed.bool("--help") ? 0 : 1
+        }
+        let verbName = argv[verbIndex]
+        let rest = argv[(verbIndex + 1)...]
+        if verbName == "help" {
+            if let v = rest.first, let verb = verbs.first(where: { $0.name == v }) { Output.write(verb.help) } else { Output.write(usage) }
+            return 0
+        }
+        guard let verb = verbs.first(where: { $0.name == verbName }) else {
+            let msg = PlannedVerbs.names[verbName] != nil
+                ? "\(verbName): not supported yet"
+                : "unknown command \"\(verbName)\" (see swrun --help)"
+            return fail(UsageError(msg), global)
+        }
+        do {
+            let args = try ParsedArguments.parse(rest, specs: verb.flags + [.bool("--help", "-h", help: "")],
+                                                 stopAtPositional: verb.stopAtPositional)
+            if args.bool("--help") {
+                Output.write(verb.help)
+                return 0
+            }
+            if global.systemdCgroup, ["create", "run"].contains(verbName) {
+                throw RuntimeError("--systemd-cgroup: not supported: swrun manages cgroups through cgroupfs only")
+            }
+            return try verb.run(args, global)
+        } catch {
+            return fail(error, global)
+        }
+    }
+
+    static func fail(_ error: Error, _ global: GlobalOptions) -> Int32 {
+        let msg = "\(error)"
+        global.log.error(msg)
+        let line = Array(("swrun: " + msg + "\n").utf8)
+        _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        return 1
+    }
+
+    static var usage: String {
+        var s = "NAME:\n   swrun - an OCI container runtime\n\nUSAGE:\n   swrun [global options] command [command options] [arguments...]\n\nCOMMANDS:\n"
+        for v in verbs { s += "   " + v.name.padding(12) + v.summary + "\n" }
+        for (n, summary) in PlannedVerbs.names.sorted(by: { $0.key < $1.key }) {
+            s += "   " + n.padding(12) + summary + " (not supported yet)\n"
+        }
+        s += "\nGLOBAL OPTIONS:\n"
+        for f in globalFlags {
+            s += "   " + (f.names.joined(separator: ", ") + (f.takesValue ? " value" : "")).padding(28) + " " + f.help + "\n"
+        }
+        return s
+    }
+}
+
+enum OCIVersionText {
+    static let value = OCIVersion.current
+}

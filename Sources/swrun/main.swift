@@ -1,0 +1,4 @@
+import Glibc
+import SwrunRuntime
+
+exit(SwrunCLI.main(Array(CommandLine.arguments.dropFirst())))

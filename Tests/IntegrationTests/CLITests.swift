@@ -1,0 +1,279 @@
+import Foundation
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// spec, state, list, global flags (--log, --log-format, --version, --help).
+final class CLITests: IntegrationTestCase {
+    static let loop = ["sh", "-c", "while :; do sleep 0.1; done"]
+
+    private func makeEmptyDir(_ sb: Sandbox, _ name: String) throws -> String {
+        let d = sb.dir + "/" + name
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    private func loadConfig(_ dir: String, file: StaticString = #filePath, line: UInt = #line) -> [String: Any] {
+        guard let text = readFile(dir + "/config.json") else {
+            XCTFail("no \(dir)/config.json", file: file, line: line)
+            return [:]
+        }
+        guard let obj = parseJSON(text) as? [String: Any] else {
+            XCTFail("config.json is not a JSON object: \(text)", file: file, line: line)
+            return [:]
+        }
+        return obj
+    }
+
+    // MARK: spec
+
+    func testSpecWritesDefaultConfig() throws {
+        let sb = try makeSandbox()
+        let d = try makeEmptyDir(sb, "specdir")
+        let r = runProcess([Suite.bin, "spec"], cwd: d)
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: d), ["config.json"])
+        let c = loadConfig(d)
+        XCTAssertTrue((c["ociVersion"] as? String)?.hasPrefix("1.") ?? false)
+        let process = c["process"] as? [String: Any] ?? [:]
+        XCTAssertEqual(process["args"] as? [String], ["sh"])
+        XCTAssertEqual(process["terminal"] as? Bool, true)
+        XCTAssertEqual(process["cwd"] as? String, "/")
+        XCTAssertEqual(process["noNewPrivileges"] as? Bool, true)
+        let user = process["user"] as? [String: Any] ?? [:]
+        XCTAssertEqual(intValue(user["uid"]), 0)
+        XCTAssertEqual(intValue(user["gid"]), 0)
+        let caps = process["capabilities"] as? [String: Any] ?? [:]
+        XCTAssertEqual(Set(caps["bounding"] as? [String] ?? []), ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"])
+        let rl = (process["rlimits"] as? [[String: Any]])?.first
+        XCTAssertEqual(rl?["type"] as? String, "RLIMIT_NOFILE")
+        XCTAssertEqual(intValue(rl?["soft"]), 1024)
+        let root = c["root"] as? [String: Any] ?? [:]
+        XCTAssertEqual(root["path"] as? String, "rootfs")
+        XCTAssertEqual(root["readonly"] as? Bool, true)
+        let mounts = (c["mounts"] as? [[String: Any]] ?? []).compactMap { $0["destination"] as? String }
+        XCTAssertEqual(mounts, ["/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/sys/fs/cgroup"])
+        let linux = c["linux"] as? [String: Any] ?? [:]
+        let ns = (linux["namespaces"] as? [[String: Any]] ?? []).compactMap { $0["type"] as? String }
+        XCTAssertEqual(Set(ns), ["pid", "network", "ipc", "uts", "mount"])
+        XCTAssertTrue((linux["maskedPaths"] as? [String] ?? []).contains("/proc/kcore"))
+        XCTAssertTrue((linux["readonlyPaths"] as? [String] ?? []).contains("/proc/sys"))
+        let devs = (linux["resources"] as? [String: Any])?["devices"] as? [[String: Any]]
+        XCTAssertEqual(devs?.count, 1)
+        XCTAssertEqual(devs?.first?["allow"] as? Bool, false)
+        XCTAssertEqual(devs?.first?["access"] as? String, "rwm")
+    }
+
+    func testSpecRefusesToOverwrite() throws {
+        let sb = try makeSandbox()
+        let d = try makeEmptyDir(sb, "specdir")
+        try writeFile(d + "/config.json", "{\"mine\": true}\n")
+        let r = runProcess([Suite.bin, "spec"], cwd: d)
+        XCTAssertFails(r, mentioning: ["config.json"])
+        XCTAssertTrue(r.stderr.lowercased().contains("exist"), "\(r)")
+        XCTAssertEqual(readFile(d + "/config.json"), "{\"mine\": true}\n", "config.json must be untouched")
+    }
+
+    func testSpecBundleFlag() throws {
+        let sb = try makeSandbox()
+        let d = try makeEmptyDir(sb, "specdir")
+        let r = runProcess([Suite.bin, "spec", "--bundle", d], cwd: sb.dir)
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(loadConfig(d)["ociVersion"] as? String != nil, true)
+        XCTAssertFalse(fileExists(sb.dir + "/config.json"))
+    }
+
+    func testSpecRootless() throws {
+        let sb = try makeSandbox()
+        let d = try makeEmptyDir(sb, "specdir")
+        XCTAssertSucceeds(runProcess([Suite.bin, "spec", "--rootless"], cwd: d))
+        let linux = loadConfig(d)["linux"] as? [String: Any] ?? [:]
+        let ns = (linux["namespaces"] as? [[String: Any]] ?? []).compactMap { $0["type"] as? String }
+        XCTAssertTrue(ns.contains("user"), "\(ns)")
+        XCTAssertTrue(ns.contains("mount"))
+        XCTAssertFalse(ns.contains("network"), "rootless spec shares the host network")
+        for (key, hostID) in [("uidMappings", Int(geteuid())), ("gidMappings", Int(getegid()))] {
+            let m = linux[key] as? [[String: Any]] ?? []
+            XCTAssertEqual(m.count, 1, key)
+            XCTAssertEqual(intValue(m.first?["containerID"]), 0, key)
+            XCTAssertEqual(intValue(m.first?["hostID"]), hostID, key)
+            XCTAssertEqual(intValue(m.first?["size"]), 1, key)
+        }
+    }
+
+    // MARK: state
+
+    func testStateJSON() throws {
+        let sb = try makeSandbox(args: Self.loop)
+        sb.bundle.config["annotations"] = ["org.example.key": "value", "other": "x y"]
+        let id = sb.newID()
+        XCTAssertSucceeds(try sb.create(id))
+        let r = sb.swrun(["state", id])
+        XCTAssertSucceeds(r)
+        guard let st = parseJSON(r.stdout) as? [String: Any] else { return XCTFail("state is not a JSON object: \(r)") }
+        XCTAssertTrue((st["ociVersion"] as? String)?.hasPrefix("1.") ?? false, "\(st)")
+        XCTAssertEqual(st["id"] as? String, id)
+        XCTAssertEqual(st["status"] as? String, "created")
+        XCTAssertGreaterThan(intValue(st["pid"]) ?? 0, 0)
+        XCTAssertEqual(st["bundle"] as? String, sb.bundle.path)
+        XCTAssertEqual(st["annotations"] as? [String: String], ["org.example.key": "value", "other": "x y"])
+        XCTAssertSucceeds(sb.swrun(["start", id]))
+        XCTAssertEqual(sb.state(id)?["status"] as? String, "running")
+    }
+
+    func testStateBundleIsAbsoluteForRelativeBundle() throws {
+        let sb = try makeSandbox(args: Self.loop)
+        let id = sb.newID()
+        try sb.prepare(id)
+        XCTAssertSucceeds(sb.swrun(["create", "--bundle", "bundle", id], cwd: sb.dir))
+        XCTAssertEqual(sb.state(id)?["bundle"] as? String, sb.bundle.path)
+    }
+
+    func testCreateDefaultsBundleToCurrentDirectory() throws {
+        let sb = try makeSandbox(args: Self.loop)
+        let id = sb.newID()
+        try sb.prepare(id)
+        XCTAssertSucceeds(sb.swrun(["create", id], cwd: sb.bundle.path))
+        XCTAssertEqual(sb.state(id)?["bundle"] as? String, sb.bundle.path)
+    }
+
+    // MARK: list
+
+    /// Two containers in one --root: a (created) and b (running).
+    private func twoContainers(_ sb: Sandbox) throws -> (String, String, TestBundle) {
+        let a = sb.newID()
+        XCTAssertSucceeds(try sb.create(a))
+        let other = try sb.addBundle(args: Self.loop)
+        let b = sb.newID()
+        try sb.createAndStart(b, bundle: other)
+        return (a, b, other)
+    }
+
+    func testListTable() throws {
+        let sb = try makeSandbox(args: Self.loop)
+        let (a, b, other) = try twoContainers(sb)
+        let r = sb.swrun(["list"])
+        XCTAssertSucceeds(r)
+        let out = lines(r.stdout)
+        XCTAssertEqual(out.count, 3, "\(r)")
+        let header = out.first?.split(separator: " ").map(String.init) ?? []
+        XCTAssertEqual(header, ["ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"])
+        let rows = out.dropFirst().map { $0.split(separator: " ").map(String.init) }
+        let rowA = rows.first { $0.first == a } ?? []
+        let rowB = rows.first { $0.first == b } ?? []
+        XCTAssertEqual(rowA.count, 6, "\(rowA)")
+        XCTAssertEqual(rowB.count, 6, "\(rowB)")
+        guard rowA.count >= 4, rowB.count >= 4 else { return }
+        XCTAssertEqual(rowA[1], sb.statePid(a).map { String($0) })
+        XCTAssertEqual(rowA[2], "created")
+        XCTAssertEqual(rowA[3], sb.bundle.path)
+        XCTAssertEqual(rowB[1], sb.statePid(b).map { String($0) })
+        XCTAssertEqual(rowB[2], "running")
+        XCTAssertEqual(rowB[3], other.path)
+    }
+
+    func testListJSON() throws {
+        let sb = try makeSandbox(args: Self.loop)
+        let (a, b, other) = try twoContainers(sb)
+        for flag in [["--format", "json"], ["-f", "json"]] {
+            let r = sb.swrun(["list"] + flag)
+            XCTAssertSucceeds(r)
+            guard let arr = parseJSON(r.stdout) as? [[String: Any]] else { XCTFail("not a JSON array: \(r)"); continue }
+            XCTAssertEqual(arr.count, 2)
+            let byID = Dictionary(arr.compactMap { e in (e["id"] as? String).map { ($0, e) } }, uniquingKeysWith: { x, _ in x })
+            XCTAssertEqual(byID[a]?["status"] as? String, "created")
+            XCTAssertEqual(byID[b]?["status"] as? String, "running")
+            XCTAssertEqual(byID[a]?["bundle"] as? String, sb.bundle.path)
+            XCTAssertEqual(byID[b]?["bundle"] as? String, other.path)
+            XCTAssertEqual(intValue(byID[b]?["pid"]).map { pid_t($0) }, sb.statePid(b))
+        }
+    }
+
+    func testListQuiet() throws {
+        let sb = try makeSandbox(args: Self.loop)
+        let (a, b, _) = try twoContainers(sb)
+        for flag in ["-q", "--quiet"] {
+            let r = sb.swrun(["list", flag])
+            XCTAssertSucceeds(r)
+            XCTAssertEqual(Set(lines(r.stdout)), [a, b])
+            XCTAssertEqual(lines(r.stdout).count, 2)
+        }
+    }
+
+    func testListEmptyRoot() throws {
+        let sb = try makeSandbox()
+        let q = sb.swrun(["list", "-q"])
+        XCTAssertSucceeds(q)
+        XCTAssertEqual(trimmed(q.stdout), "")
+        let t = sb.swrun(["list"])
+        XCTAssertSucceeds(t)
+        XCTAssertEqual(lines(t.stdout).count, 1, "header only: \(t)")
+        XCTAssertTrue(t.stdout.hasPrefix("ID"))
+    }
+
+    func testListShowsStoppedAfterExit() throws {
+        let sb = try makeSandbox(args: ["true"])
+        let id = sb.newID()
+        try sb.createAndStart(id)
+        sb.waitForStatus(id, "stopped")
+        let r = sb.swrun(["list", "--format", "json"])
+        let arr = parseJSON(r.stdout) as? [[String: Any]]
+        XCTAssertEqual(arr?.first?["status"] as? String, "stopped", "\(r)")
+        XCTAssertEqual(arr?.first?["id"] as? String, id)
+    }
+
+    // MARK: global flags
+
+    func testLogFileJSONOnFailure() throws {
+        let sb = try makeSandbox()
+        let id = sb.newID()
+        let log = sb.dir + "/swrun.log"
+        try FileManager.default.removeItem(atPath: sb.bundle.configPath)
+        let r = runProcess([Suite.bin, "--root", sb.stateRoot, "--log", log, "--log-format", "json",
+                            "create", "--bundle", sb.bundle.path, id])
+        XCTAssertNotEqual(r.status, 0)
+        let entries = lines(readFile(log) ?? "")
+        XCTAssertFalse(entries.isEmpty, "log file should get the error")
+        var sawError = false
+        for l in entries {
+            guard let obj = parseJSON(l) as? [String: Any] else {
+                XCTFail("log line is not a JSON object: \(l)"); continue
+            }
+            XCTAssertNotNil(obj["level"] as? String, l)
+            XCTAssertNotNil(obj["msg"] as? String, l)
+            if obj["level"] as? String == "error" {
+                sawError = true
+                XCTAssertTrue((obj["msg"] as? String ?? "").contains("config.json"), l)
+            }
+        }
+        XCTAssertTrue(sawError, "an error-level entry: \(entries)")
+        sb.assertNoTrace(of: id)
+    }
+
+    func testLogFileJSONForStateOfUnknownID() throws {
+        let sb = try makeSandbox()
+        let id = sb.newID()
+        let log = sb.dir + "/swrun.log"
+        let r = runProcess([Suite.bin, "--root", sb.stateRoot, "--log", log, "--log-format", "json", "state", id])
+        XCTAssertNotEqual(r.status, 0)
+        let objs = lines(readFile(log) ?? "").compactMap { parseJSON($0) as? [String: Any] }
+        XCTAssertTrue(objs.contains { $0["level"] as? String == "error" && $0["msg"] is String }, "\(objs)")
+    }
+
+    func testVersion() throws {
+        let r = runProcess([Suite.bin, "--version"])
+        XCTAssertSucceeds(r)
+        XCTAssertTrue(r.stdout.lowercased().contains("version"), "\(r)")
+        XCTAssertTrue(r.stdout.contains("spec: 1."), "the OCI spec version line: \(r)")
+    }
+
+    func testHelpListsVerbs() throws {
+        let r = runProcess([Suite.bin, "--help"])
+        XCTAssertSucceeds(r)
+        for verb in ["create", "start", "run", "state", "kill", "delete", "list", "spec"] {
+            XCTAssertTrue(r.stdout.contains(verb), "--help should mention \(verb): \(r)")
+        }
+    }
+}

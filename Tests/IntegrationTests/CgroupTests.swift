@@ -1,0 +1,125 @@
+import Foundation
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// cgroup v1 placement (linux.cgroupsPath) and resources, on the hybrid host.
+final class CgroupTests: IntegrationTestCase {
+    static let loop = ["sh", "-c", "touch /host/started; while :; do sleep 0.1; done"]
+
+    /// controller -> path, from /proc/PID/cgroup ("3:cpu,cpuacct:/a/b").
+    static func cgroupPaths(_ pid: pid_t) -> [String: String] {
+        var out: [String: String] = [:]
+        for l in lines(readFile("/proc/\(pid)/cgroup") ?? "") {
+            let f = l.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+            guard f.count == 3 else { continue }
+            for c in f[1].split(separator: ",") { out[String(c)] = f[2] }
+        }
+        return out
+    }
+
+    private func assertPlaced(_ pid: pid_t, _ id: String, file: StaticString = #filePath, line: UInt = #line) {
+        let paths = Self.cgroupPaths(pid)
+        for c in Suite.v1Controllers {
+            XCTAssertEqual(paths[c], "/swrun-it/\(id)", "controller \(c) in /proc/\(pid)/cgroup", file: file, line: line)
+            let dir = "/sys/fs/cgroup/\(c)/swrun-it/\(id)"
+            XCTAssertTrue(isDirectory(dir), "\(dir) should exist", file: file, line: line)
+            let procs = lines(readFile(dir + "/cgroup.procs") ?? "").map { trimmed($0) }
+            XCTAssertTrue(procs.contains(String(pid)), "\(dir)/cgroup.procs should list \(pid): \(procs)", file: file, line: line)
+        }
+    }
+
+    func testInitJoinsConfiguredCgroupInEveryHierarchy() throws {
+        let sb = try makeSandbox(args: Self.loop)
+        sb.bundle.bind(sb.hostDir, at: "/host")
+        let id = sb.newID()
+        try sb.createAndStart(id)
+        sb.waitForHostFile("started")
+        let pid = sb.statePid(id) ?? 0
+        assertPlaced(pid, id)
+        XCTAssertSucceeds(sb.swrun(["delete", "--force", id]))
+        reap(pid)
+        for c in Suite.v1Controllers {
+            XCTAssertFalse(isDirectory("/sys/fs/cgroup/\(c)/swrun-it/\(id)"), "\(c) cgroup should be removed by delete")
+        }
+    }
+
+    func testCgroupJoinedAtCreate() throws {
+        let sb = try makeSandbox(args: Self.loop)
+        sb.bundle.bind(sb.hostDir, at: "/host")
+        let id = sb.newID()
+        XCTAssertSucceeds(try sb.create(id))
+        let pid = sb.statePid(id) ?? 0
+        XCTAssertGreaterThan(pid, 0)
+        assertPlaced(pid, id)
+        XCTAssertSucceeds(sb.swrun(["start", id]))
+        sb.waitForHostFile("started")
+        // The user command's children land in the same cgroup.
+        let procs = lines(readFile("/sys/fs/cgroup/pids/swrun-it/\(id)/cgroup.procs") ?? "")
+        XCTAssertGreaterThanOrEqual(procs.count, 1)
+        XCTAssertEqual(trimmed(readFile("/sys/fs/cgroup/pids/swrun-it/\(id)/pids.current") ?? "0").isEmpty, false)
+    }
+
+    func testChildProcessesStayInTheCgroup() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "sleep 100 & touch /host/started; wait"])
+        sb.bundle.bind(sb.hostDir, at: "/host")
+        let id = sb.newID()
+        try sb.createAndStart(id)
+        sb.waitForHostFile("started")
+        let procs = lines(readFile("/sys/fs/cgroup/memory/swrun-it/\(id)/cgroup.procs") ?? "")
+        XCTAssertEqual(procs.count, 2, "sh and its sleep child: \(procs)")
+    }
+
+    func testResourceLimitsAreWritten() throws {
+        let sb = try makeSandbox(args: Self.loop)
+        sb.bundle.bind(sb.hostDir, at: "/host")
+        var res = sb.bundle.resources
+        res["memory"] = ["limit": 64 * 1024 * 1024]
+        res["pids"] = ["limit": 32]
+        res["cpu"] = ["shares": 512]
+        sb.bundle.resources = res
+        let id = sb.newID()
+        XCTAssertSucceeds(try sb.create(id))
+        let base = "/sys/fs/cgroup"
+        XCTAssertEqual(trimmed(readFile("\(base)/memory/swrun-it/\(id)/memory.limit_in_bytes") ?? ""), "67108864")
+        XCTAssertEqual(trimmed(readFile("\(base)/pids/swrun-it/\(id)/pids.max") ?? ""), "32")
+        XCTAssertEqual(trimmed(readFile("\(base)/cpu/swrun-it/\(id)/cpu.shares") ?? ""), "512")
+    }
+
+    func testPidsLimitIsEnforced() throws {
+        // Prints the number of children forked so far; ash gives up at the first failed fork.
+        let sb = try makeSandbox(args: ["sh", "-c", "i=0; while [ $i -lt 8 ]; do sleep 2 & i=$((i+1)); echo $i; done"])
+        var res = sb.bundle.resources
+        res["pids"] = ["limit": 4]
+        sb.bundle.resources = res
+        let r = try sb.run(sb.newID())
+        let forked = lines(r.stdout).compactMap { Int($0) }.last ?? 0
+        XCTAssertLessThan(forked, 8, "pids.max=4 should stop the shell from forking 8 children: \(r)")
+        XCTAssertGreaterThanOrEqual(forked, 2, "\(r)")
+        XCTAssertTrue(r.stderr.contains("fork"), "\(r)")
+        XCTAssertNotEqual(r.status, 0)
+    }
+
+    func testDevicesCgroupDeniesUnlistedDevices() throws {
+        // Major 240 is reserved for local/experimental use: no driver, so an
+        // allowed open fails with ENXIO, a cgroup-denied one with EPERM.
+        let sb = try makeSandbox(args: ["sh", "-c", "cat /dev240; true"])
+        XCTAssertEqual(mknod(sb.bundle.rootfs + "/dev240", S_IFCHR | 0o666, makedev(240, 0)), 0)
+        let denied = try sb.run(sb.newID())
+        XCTAssertTrue(denied.stderr.contains("Operation not permitted"), "\(denied)")
+
+        var res = sb.bundle.resources
+        res["devices"] = (res["devices"] as? [[String: Any]] ?? []) +
+            [["allow": true, "type": "c", "major": 240, "minor": 0, "access": "rwm"]]
+        sb.bundle.resources = res
+        let allowed = try sb.run(sb.newID())
+        XCTAssertTrue(allowed.stderr.contains("No such device"), "\(allowed)")
+    }
+}
+
+private func makedev(_ major: UInt32, _ minor: UInt32) -> dev_t {
+    let ma = dev_t(major), mi = dev_t(minor)
+    return ((ma & 0xfffff000) << 32) | ((ma & 0xfff) << 8) | ((mi & 0xffffff00) << 12) | (mi & 0xff)
+}

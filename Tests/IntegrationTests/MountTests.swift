@@ -1,0 +1,217 @@
+import Foundation
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+final class MountTests: IntegrationTestCase {
+    struct MountEntry {
+        var mountPoint: String
+        var fsType: String
+        var options: Set<String>       // per-mount options (ro, nosuid, ...)
+        var superOptions: Set<String>  // filesystem options (size=..., mode=...)
+    }
+
+    /// Parses /proc/self/mountinfo text; the last entry for a mount point wins.
+    static func parseMountinfo(_ text: String) -> [String: MountEntry] {
+        var out: [String: MountEntry] = [:]
+        for l in lines(text) {
+            let halves = l.components(separatedBy: " - ")
+            guard halves.count == 2 else { continue }
+            let a = halves[0].split(separator: " ").map(String.init)
+            let b = halves[1].split(separator: " ").map(String.init)
+            guard a.count >= 6, b.count >= 3 else { continue }
+            out[a[4]] = MountEntry(mountPoint: a[4], fsType: b[0],
+                                   options: Set(a[5].split(separator: ",").map(String.init)),
+                                   superOptions: Set(b[2].split(separator: ",").map(String.init)))
+        }
+        return out
+    }
+
+    private func mountsInside(_ sb: Sandbox, file: StaticString = #filePath, line: UInt = #line) throws -> [String: MountEntry] {
+        sb.bundle.args = ["cat", "/proc/self/mountinfo"]
+        let r = try sb.run(sb.newID(), file: file, line: line)
+        XCTAssertSucceeds(r, file: file, line: line)
+        return Self.parseMountinfo(r.stdout)
+    }
+
+    func testDefaultMountsHaveConfiguredTypes() throws {
+        let sb = try makeSandbox()
+        let m = try mountsInside(sb)
+        let want = ["/": nil, "/proc": "proc", "/sys": "sysfs", "/dev": "tmpfs", "/dev/pts": "devpts",
+                    "/dev/shm": "tmpfs", "/dev/mqueue": "mqueue"]
+        for (point, type) in want {
+            XCTAssertNotNil(m[point], "\(point) not mounted")
+            if let t = type { XCTAssertEqual(m[point]?.fsType, t, point) }
+        }
+        XCTAssertTrue(m["/sys"]?.options.contains("ro") ?? false, "/sys is ro in the default spec")
+        XCTAssertTrue(m["/dev"]?.options.contains("nosuid") ?? false)
+        XCTAssertTrue(m["/dev/shm"]?.superOptions.contains("size=65536k") ?? false, "\(String(describing: m["/dev/shm"]))")
+        XCTAssertTrue(m["/dev/pts"]?.superOptions.contains("ptmxmode=666") ?? false)
+        XCTAssertTrue(m["/dev/pts"]?.superOptions.contains("gid=5") ?? false)
+        XCTAssertTrue(m["/dev/shm"]?.options.isSuperset(of: ["nosuid", "nodev", "noexec"]) ?? false)
+        // The host's mounts (e.g. its own /tmp dirs) must not be visible.
+        XCTAssertFalse(m.keys.contains { $0.hasPrefix("/mnt/") || $0.hasPrefix(sb.dir) }, "\(m.keys.sorted())")
+    }
+
+    func testReadWriteBindMount() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "cat /data/from-host && echo written-inside > /data/from-container"])
+        try writeFile(sb.hostDir + "/from-host", "hello from host\n")
+        sb.bundle.bind(sb.hostDir, at: "/data")
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(r.stdout, "hello from host\n")
+        XCTAssertEqual(readFile(sb.hostDir + "/from-container"), "written-inside\n")
+    }
+
+    func testReadOnlyBindMount() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "cat /data/from-host; touch /data/new-file; echo rc=$?"])
+        try writeFile(sb.hostDir + "/from-host", "ro content\n")
+        sb.bundle.bind(sb.hostDir, at: "/data", readonly: true)
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(lines(r.stdout), ["ro content", "rc=1"])
+        XCTAssertTrue(r.stderr.contains("Read-only file system"), "\(r)")
+        XCTAssertFalse(fileExists(sb.hostDir + "/new-file"))
+    }
+
+    func testBindMountOfFileAndMissingDestinationIsCreated() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "cat /etc/bound.conf; ls /deep/new/dir"])
+        try writeFile(sb.hostDir + "/file.conf", "k=v\n")
+        try writeFile(sb.hostDir + "/listed", "")
+        sb.bundle.addMount(destination: "/etc/bound.conf", type: "bind", source: sb.hostDir + "/file.conf",
+                           options: ["bind", "ro"])
+        sb.bundle.bind(sb.hostDir, at: "/deep/new/dir")
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(lines(r.stdout).first, "k=v")
+        XCTAssertTrue(lines(r.stdout).contains("listed"), "\(r)")
+    }
+
+    func testTmpfsWithSizeOption() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "grep ' /scratch ' /proc/self/mountinfo; df -k /scratch | tail -n 1"])
+        sb.bundle.addMount(destination: "/scratch", type: "tmpfs", source: "tmpfs", options: ["size=2m", "mode=1770", "nodev"])
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        let m = Self.parseMountinfo(r.stdout)["/scratch"]
+        XCTAssertEqual(m?.fsType, "tmpfs")
+        XCTAssertTrue(m?.superOptions.contains("size=2048k") ?? false, "\(r)")
+        XCTAssertTrue(m?.superOptions.contains("mode=1770") ?? false, "\(r)")
+        XCTAssertTrue(m?.options.contains("nodev") ?? false, "\(r)")
+        let df = lines(r.stdout).last?.split(separator: " ").map(String.init) ?? []
+        XCTAssertEqual(df.count >= 2 ? df[1] : nil, "2048", "df total 1K-blocks: \(r)")
+    }
+
+    func testReadonlyRootfs() throws {
+        let sb = try makeSandbox(args: ["sh", "-c",
+                                        "touch /newfile; echo root=$?; touch /tmp/x; echo tmp=$?; touch /dev/shm/ok; echo shm=$?; cat /etc/passwd >/dev/null; echo read=$?"])
+        var root = sb.bundle.config["root"] as? [String: Any] ?? [:]
+        root["readonly"] = true
+        sb.bundle.config["root"] = root
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(lines(r.stdout), ["root=1", "tmp=1", "shm=0", "read=0"], "\(r)")
+        XCTAssertTrue(r.stderr.contains("Read-only file system"), "\(r)")
+        XCTAssertFalse(fileExists(sb.bundle.rootfs + "/newfile"))
+    }
+
+    func testMaskedPaths() throws {
+        let sb = try makeSandbox(args: ["sh", "-c",
+                                        "echo secret=$(cat /etc/secret | wc -c); echo dir=$(ls -A /secretdir | wc -l); echo timer_list=$(wc -c < /proc/timer_list); echo open=$(cat /etc/open)"])
+        try sb.bundle.writeRootfsFile("etc/secret", "top secret\n")
+        try sb.bundle.writeRootfsFile("etc/open", "visible\n")
+        try sb.bundle.writeRootfsFile("secretdir/a", "a\n")
+        try sb.bundle.writeRootfsFile("secretdir/b", "b\n")
+        var l = sb.bundle.linux
+        l["maskedPaths"] = (l["maskedPaths"] as? [String] ?? []) + ["/etc/secret", "/secretdir", "/does/not/exist"]
+        sb.bundle.linux = l
+        XCTAssertGreaterThan(readFile("/proc/timer_list")?.count ?? 0, 0, "precondition: /proc/timer_list is not empty")
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(lines(r.stdout), ["secret=0", "dir=0", "timer_list=0", "open=visible"], "\(r)")
+        // Masking happens in the container only.
+        XCTAssertEqual(readFile(sb.bundle.rootfs + "/etc/secret"), "top secret\n")
+    }
+
+    func testReadonlyPaths() throws {
+        let sb = try makeSandbox(args: ["sh", "-c",
+                                        "cat /rodir/f; touch /rodir/g; echo touch=$?; echo x > /proc/sys/kernel/hostname; echo sys=$?; touch /rwdir/h; echo rw=$?"])
+        try sb.bundle.writeRootfsFile("rodir/f", "readable\n")
+        try sb.bundle.writeRootfsFile("rwdir/.keep", "")
+        var l = sb.bundle.linux
+        l["readonlyPaths"] = (l["readonlyPaths"] as? [String] ?? []) + ["/rodir"]
+        sb.bundle.linux = l
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(lines(r.stdout), ["readable", "touch=1", "sys=1", "rw=0"], "\(r)")
+        XCTAssertTrue(r.stderr.contains("Read-only file system"), "\(r)")
+        XCTAssertFalse(fileExists(sb.bundle.rootfs + "/rodir/g"))
+        XCTAssertTrue(fileExists(sb.bundle.rootfs + "/rwdir/h"))
+    }
+
+    func testDefaultDevices() throws {
+        let devices = ["null": (1, 3), "zero": (1, 5), "full": (1, 7), "random": (1, 8), "urandom": (1, 9), "tty": (5, 0)]
+        let names = devices.keys.sorted()
+        let sb = try makeSandbox(args: ["sh", "-c", names.map { "stat -c '%n %F %t %T %a' /dev/\($0)" }.joined(separator: "; ")])
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        let out = lines(r.stdout)
+        XCTAssertEqual(out.count, names.count, "\(r)")
+        for l in out {
+            // "/dev/null character special file 1 3 666"
+            let f = l.split(separator: " ").map(String.init)
+            guard f.count >= 7, let (maj, min) = devices[(f[0] as NSString).lastPathComponent] else {
+                XCTFail("unexpected line \(l)"); continue
+            }
+            XCTAssertEqual(f[1...3].joined(separator: " "), "character special file", l)
+            XCTAssertEqual(Int(f[4], radix: 16), maj, l)
+            XCTAssertEqual(Int(f[5], radix: 16), min, l)
+            XCTAssertEqual(f[6], "666", l)
+        }
+    }
+
+    func testDevicesAreUsable() throws {
+        let sb = try makeSandbox(args: ["sh", "-c",
+                                        "echo x > /dev/null && echo null-ok; head -c 4 /dev/zero | wc -c; head -c 8 /dev/urandom | wc -c; echo x > /dev/full; echo full=$?"])
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(lines(r.stdout).map { trimmed($0) }, ["null-ok", "4", "8", "full=1"], "\(r)")
+    }
+
+    func testDevSymlinks() throws {
+        let sb = try makeSandbox(args: ["sh", "-c",
+                                        "for f in ptmx fd stdin stdout stderr; do echo $f=$(readlink /dev/$f); done; test -c /dev/pts/ptmx && echo ptmx-ok"])
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(lines(r.stdout), ["ptmx=pts/ptmx", "fd=/proc/self/fd", "stdin=/proc/self/fd/0",
+                                         "stdout=/proc/self/fd/1", "stderr=/proc/self/fd/2", "ptmx-ok"], "\(r)")
+    }
+
+    func testConfiguredDevice() throws {
+        let sb = try makeSandbox(args: ["stat", "-c", "%F %t %T %a %u %g", "/dev/fuse"])
+        var l = sb.bundle.linux
+        l["devices"] = [["path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 0o640, "uid": 0, "gid": 0]]
+        sb.bundle.linux = l
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(trimmed(r.stdout), "character special file a e5 640 0 0")
+    }
+
+    func testMountsDoNotLeakToHost() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "touch /host/started; while :; do sleep 0.1; done"])
+        sb.bundle.bind(sb.hostDir, at: "/host")
+        sb.bundle.addMount(destination: "/scratch", type: "tmpfs", source: "tmpfs", options: ["size=1m"])
+        let before = readFile("/proc/self/mountinfo") ?? ""
+        let id = sb.newID()
+        try sb.createAndStart(id)
+        sb.waitForHostFile("started")
+        let during = readFile("/proc/self/mountinfo") ?? ""
+        XCTAssertEqual(Set(lines(during)).subtracting(lines(before)).filter { $0.contains(sb.dir) }, [],
+                       "container mounts must stay in the container's mount namespace")
+        let pid = sb.statePid(id) ?? 0
+        let inside = Self.parseMountinfo(readFile("/proc/\(pid)/mountinfo") ?? "")
+        XCTAssertEqual(inside["/scratch"]?.fsType, "tmpfs")
+        XCTAssertNotNil(inside["/host"])
+    }
+}

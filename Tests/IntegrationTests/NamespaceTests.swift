@@ -1,0 +1,152 @@
+import Foundation
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+final class NamespaceTests: IntegrationTestCase {
+    static let nsNames = ["net", "ipc", "uts", "mnt", "pid", "cgroup"]
+
+    /// Runs `readlink /proc/self/ns/<n>` for each name inside the container.
+    private func containerNamespaces(_ sb: Sandbox, file: StaticString = #filePath, line: UInt = #line) throws -> [String: String] {
+        sb.bundle.args = ["sh", "-c", "for n in \(Self.nsNames.joined(separator: " ")); do echo $n=$(readlink /proc/self/ns/$n); done"]
+        let r = try sb.run(sb.newID(), file: file, line: line)
+        XCTAssertSucceeds(r, file: file, line: line)
+        var out: [String: String] = [:]
+        for l in lines(r.stdout) {
+            let parts = l.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2 { out[parts[0]] = parts[1] }
+        }
+        return out
+    }
+
+    func testInitIsPid1() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "echo $$; cat /proc/1/cmdline | tr '\\0' ' '"])
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        let l = lines(r.stdout)
+        XCTAssertEqual(l.first, "1")
+        XCTAssertTrue(l.last?.hasPrefix("sh -c") ?? false, "pid 1 should be the user's command: \(r)")
+    }
+
+    func testPidNamespaceHidesHostProcesses() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "ls /proc | grep -E '^[0-9]+$' | wc -l"])
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        // sh, ls, grep and wc at most.
+        XCTAssertLessThanOrEqual(Int(trimmed(r.stdout)) ?? 999, 4, "\(r)")
+    }
+
+    func testHostnameFromConfig() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "hostname; cat /proc/sys/kernel/hostname"])
+        sb.bundle.config["hostname"] = "swrun-it-host"
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(r.stdout, "swrun-it-host\nswrun-it-host\n")
+        var uts = utsname()
+        uname(&uts)
+        let hostName = withUnsafeBytes(of: &uts.nodename) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+        XCTAssertNotEqual(hostName, "swrun-it-host", "the host's hostname must not change")
+    }
+
+    func testNamespacesDifferFromHost() throws {
+        let sb = try makeSandbox()
+        sb.bundle.setNamespace("cgroup")
+        let inside = try containerNamespaces(sb)
+        for n in Self.nsNames {
+            let host = readLink("/proc/self/ns/\(n)")
+            XCTAssertNotNil(inside[n], "no \(n) namespace link inside")
+            XCTAssertTrue(inside[n]?.hasPrefix("\(n):[") ?? false, "\(n): \(inside[n] ?? "nil")")
+            XCTAssertNotEqual(inside[n], host, "\(n) namespace should be new")
+        }
+    }
+
+    func testNamespaceNotInConfigIsShared() throws {
+        let sb = try makeSandbox()
+        sb.bundle.removeNamespace("network")
+        sb.bundle.removeNamespace("ipc")
+        let inside = try containerNamespaces(sb)
+        XCTAssertEqual(inside["net"], readLink("/proc/self/ns/net"), "no network ns in config: host's net ns")
+        XCTAssertEqual(inside["ipc"], readLink("/proc/self/ns/ipc"), "no ipc ns in config: host's ipc ns")
+        XCTAssertNotEqual(inside["uts"], readLink("/proc/self/ns/uts"))
+    }
+
+    func testJoinNetworkNamespaceByPath() throws {
+        let sb = try makeSandbox()
+        let hostNet = readLink("/proc/self/ns/net")
+        let helper = try sb.startHelper(["unshare", "--net", "sleep", "1000"])
+        let nsPath = "/proc/\(helper.pid)/ns/net"
+        XCTAssertTrue(waitUntil { readLink(nsPath) != nil && readLink(nsPath) != hostNet }, "helper never unshared its netns")
+        let target = readLink(nsPath)
+        sb.bundle.setNamespace("network", path: nsPath)
+        let inside = try containerNamespaces(sb)
+        XCTAssertEqual(inside["net"], target, "the container should join the helper's netns")
+        XCTAssertNotEqual(inside["net"], hostNet)
+        XCTAssertNotEqual(inside["uts"], readLink("/proc/self/ns/uts"))
+    }
+
+    func testJoinUTSNamespaceByPathKeepsItsHostname() throws {
+        let sb = try makeSandbox(args: ["hostname"])
+        let helper = try sb.startHelper(["unshare", "--uts", "sh", "-c", "hostname joined-uts-ns; exec sleep 1000"])
+        let nsPath = "/proc/\(helper.pid)/ns/uts"
+        let hostUTS = readLink("/proc/self/ns/uts")
+        XCTAssertTrue(waitUntil {
+            guard let l = readLink(nsPath), l != hostUTS else { return false }
+            return (readFile("/proc/\(helper.pid)/cmdline") ?? "").hasPrefix("sleep")
+        })
+        sb.bundle.setNamespace("uts", path: nsPath)
+        sb.bundle.config.removeValue(forKey: "hostname")
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(trimmed(r.stdout), "joined-uts-ns")
+    }
+
+    func testUserNamespaceMappings() throws {
+        let sb = try makeSandbox(args: ["sh", "-c",
+                                        "cat /proc/self/uid_map /proc/self/gid_map > /host/maps; id -u > /host/id; touch /host/started; while :; do sleep 0.1; done"])
+        sb.bundle.bind(sb.hostDir, at: "/host")
+        sb.bundle.setNamespace("user")
+        var l = sb.bundle.linux
+        l["uidMappings"] = [["containerID": 0, "hostID": 100000, "size": 65536]]
+        l["gidMappings"] = [["containerID": 0, "hostID": 100000, "size": 65536]]
+        sb.bundle.linux = l
+        sb.bundle.chownRootfs(uid: 100000, gid: 100000)
+        let id = sb.newID()
+        try sb.createAndStart(id)
+        sb.waitForHostFile("started")
+        let maps = lines(readFile(sb.hostDir + "/maps") ?? "").map {
+            $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        }
+        XCTAssertEqual(maps, ["0 100000 65536", "0 100000 65536"])
+        XCTAssertEqual(trimmed(readFile(sb.hostDir + "/id") ?? ""), "0")
+        let pid = sb.statePid(id) ?? 0
+        let uids = procStatusField(pid, "Uid")?.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        XCTAssertEqual(uids?.first, "100000", "init's host uid")
+        let gids = procStatusField(pid, "Gid")?.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        XCTAssertEqual(gids?.first, "100000", "init's host gid")
+        XCTAssertNotEqual(readLink("/proc/\(pid)/ns/user"), readLink("/proc/self/ns/user"))
+        // Files it creates on the host belong to the mapped uid.
+        var st = stat()
+        XCTAssertEqual(stat(sb.hostDir + "/started", &st), 0)
+        XCTAssertEqual(st.st_uid, 100000)
+    }
+
+    func testTimeNamespace() throws {
+        // runc 1.1.5 does not know the "time" namespace (added in runc 1.2 / OCI 1.1).
+        try swrunOnly("time namespace")
+        let sb = try makeSandbox(args: ["sh", "-c", "readlink /proc/self/ns/time; cut -d. -f1 /proc/uptime"])
+        sb.bundle.setNamespace("time")
+        var l = sb.bundle.linux
+        l["timeOffsets"] = ["boottime": ["secs": 864000, "nanosecs": 0]]
+        sb.bundle.linux = l
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        let out = lines(r.stdout)
+        XCTAssertEqual(out.count, 2, "\(r)")
+        XCTAssertNotEqual(out.first, readLink("/proc/self/ns/time"))
+        let hostUptime = Int(readFile("/proc/uptime")?.split(separator: ".").first ?? "") ?? 0
+        let inside = Int(out.last ?? "") ?? 0
+        XCTAssertGreaterThanOrEqual(inside, hostUptime + 864000 - 5, "boottime offset not applied: \(r)")
+    }
+}

@@ -1,0 +1,232 @@
+import Foundation
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// config.process: env, cwd, user, umask, rlimits, capabilities, noNewPrivileges, fds.
+final class ProcessTests: IntegrationTestCase {
+    static func capMask(_ bits: [Int]) -> String {
+        let v = bits.reduce(UInt64(0)) { $0 | (UInt64(1) << UInt64($1)) }
+        let hex = String(v, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    func testEnvironment() throws {
+        let sb = try makeSandbox(args: ["env"])
+        sb.bundle.process["env"] = ["PATH=/bin:/usr/bin", "FOO=bar baz", "EMPTY=", "WITH_EQUALS=a=b"]
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        let env = Set(lines(r.stdout))
+        for e in ["PATH=/bin:/usr/bin", "FOO=bar baz", "EMPTY=", "WITH_EQUALS=a=b"] {
+            XCTAssertTrue(env.contains(e), "missing \(e) in \(r.stdout)")
+        }
+        // Nothing from the caller's environment leaks in.
+        XCTAssertFalse(env.contains { $0.hasPrefix("SWRUN_BIN=") || $0.hasPrefix("XCTest") }, r.stdout)
+    }
+
+    func testHomeIsSetFromPasswd() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "echo $HOME"])
+        sb.bundle.process["env"] = ["PATH=/bin"]
+        XCTAssertEqual(try sb.run(sb.newID()).stdout, "/root\n")
+        var p = sb.bundle.process
+        p["user"] = ["uid": 1000, "gid": 1000]
+        sb.bundle.process = p
+        XCTAssertEqual(try sb.run(sb.newID()).stdout, "/home/user\n")
+        // An explicit HOME wins.
+        sb.bundle.process["env"] = ["PATH=/bin", "HOME=/custom"]
+        XCTAssertEqual(try sb.run(sb.newID()).stdout, "/custom\n")
+    }
+
+    func testArgsPassedVerbatim() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "printf '[%s]' \"$@\"", "argv0", "a b", "", "c'd", "$HOME", "*"])
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(r.stdout, "[a b][][c'd][$HOME][*]")
+    }
+
+    func testExecutableFoundThroughContainerPATH() throws {
+        let sb = try makeSandbox(args: ["myprog"])
+        try sb.bundle.writeRootfsFile("opt/tools/myprog", "#!/bin/sh\necho found-in-path\n", mode: 0o755)
+        sb.bundle.process["env"] = ["PATH=/nonexistent:/opt/tools:/bin"]
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(r.stdout, "found-in-path\n")
+    }
+
+    func testCwd() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "pwd; ls"])
+        try sb.bundle.writeRootfsFile("work/dir/marker", "")
+        sb.bundle.process["cwd"] = "/work/dir"
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(lines(r.stdout), ["/work/dir", "marker"])
+    }
+
+    func testMissingCwdIsCreated() throws {
+        let sb = try makeSandbox(args: ["pwd"])
+        sb.bundle.process["cwd"] = "/not/yet/there"
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(r.stdout, "/not/yet/there\n")
+    }
+
+    func testUserAndGroups() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "id -u; id -g; id -G; touch /tmp/f; stat -c '%u:%g' /tmp/f"])
+        sb.bundle.process["user"] = ["uid": 1000, "gid": 1000, "additionalGids": [10, 20]]
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        let out = lines(r.stdout)
+        XCTAssertEqual(out.count, 4, "\(r)")
+        guard out.count == 4 else { return }
+        XCTAssertEqual(out[0], "1000")
+        XCTAssertEqual(out[1], "1000")
+        XCTAssertEqual(Set(out[2].split(separator: " ").map(String.init)), ["1000", "10", "20"])
+        XCTAssertEqual(out[3], "1000:1000")
+    }
+
+    func testUserWithoutAdditionalGidsHasNoSupplementaryGroups() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "grep -E '^(Uid|Gid|Groups):' /proc/self/status"])
+        sb.bundle.process["user"] = ["uid": 1000, "gid": 1000]
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(statusField(r.stdout, "Uid")?.split(whereSeparator: { $0 == "\t" || $0 == " " }), ["1000", "1000", "1000", "1000"])
+        XCTAssertEqual(statusField(r.stdout, "Gid")?.split(whereSeparator: { $0 == "\t" || $0 == " " }), ["1000", "1000", "1000", "1000"])
+        XCTAssertEqual(statusField(r.stdout, "Groups") ?? "missing", "", "the caller's groups must be dropped")
+    }
+
+    func testUmask() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "umask; touch /tmp/f; stat -c %a /tmp/f"])
+        var p = sb.bundle.process
+        var u = p["user"] as? [String: Any] ?? [:]
+        u["umask"] = 0o027
+        p["user"] = u
+        sb.bundle.process = p
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(lines(r.stdout), ["0027", "640"])
+    }
+
+    func testRlimits() throws {
+        // Only lower limits: this host's bounding set lacks CAP_SYS_RESOURCE.
+        let sb = try makeSandbox(args: ["sh", "-c", "ulimit -n; ulimit -Hn; grep -E 'Max (open files|core file size)' /proc/self/limits"])
+        sb.bundle.process["rlimits"] = [["type": "RLIMIT_NOFILE", "soft": 123, "hard": 456],
+                                        ["type": "RLIMIT_CORE", "soft": 0, "hard": 0]]
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        let out = lines(r.stdout)
+        XCTAssertEqual(out.count, 4, "\(r)")
+        guard out.count == 4 else { return }
+        XCTAssertEqual(out[0], "123")
+        XCTAssertEqual(out[1], "456")
+        let limits = out[2...].map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        let core = limits.first { $0.starts(with: ["Max", "core"]) }
+        let nofile = limits.first { $0.starts(with: ["Max", "open"]) }
+        XCTAssertEqual(nofile.map { Array($0[3...4]) }, ["123", "456"])
+        XCTAssertEqual(core.map { Array($0[4...5]) }, ["0", "0"])
+    }
+
+    func testDefaultCapabilities() throws {
+        let sb = try makeSandbox(args: ["grep", "^Cap", "/proc/self/status"])
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        // CAP_KILL(5), CAP_NET_BIND_SERVICE(10), CAP_AUDIT_WRITE(29) in the default spec.
+        let mask = Self.capMask([5, 10, 29])
+        XCTAssertEqual(statusField(r.stdout, "CapBnd"), mask)
+        XCTAssertEqual(statusField(r.stdout, "CapEff"), mask)
+        XCTAssertEqual(statusField(r.stdout, "CapPrm"), mask)
+        XCTAssertEqual(statusField(r.stdout, "CapInh"), Self.capMask([]))
+        // Ambient caps need the inheritable set, which the default spec leaves empty.
+        XCTAssertEqual(statusField(r.stdout, "CapAmb"), Self.capMask([]))
+    }
+
+    func testCustomCapabilities() throws {
+        let sb = try makeSandbox(args: ["grep", "^Cap", "/proc/self/status"])
+        let all = ["CAP_CHOWN", "CAP_NET_RAW", "CAP_SYS_ADMIN"]
+        sb.bundle.process["capabilities"] = ["bounding": all, "permitted": all, "inheritable": ["CAP_CHOWN", "CAP_NET_RAW"],
+                                             "effective": ["CAP_CHOWN", "CAP_NET_RAW"], "ambient": ["CAP_NET_RAW"]]
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(statusField(r.stdout, "CapBnd"), Self.capMask([0, 13, 21]))
+        XCTAssertEqual(statusField(r.stdout, "CapPrm"), Self.capMask([0, 13, 21]))
+        XCTAssertEqual(statusField(r.stdout, "CapInh"), Self.capMask([0, 13]))
+        XCTAssertEqual(statusField(r.stdout, "CapAmb"), Self.capMask([13]))
+        // For uid 0 execve makes effective = permitted.
+        XCTAssertEqual(statusField(r.stdout, "CapEff"), Self.capMask([0, 13, 21]))
+    }
+
+    func testAmbientCapabilitiesSurviveUserSwitch() throws {
+        let sb = try makeSandbox(args: ["grep", "^Cap", "/proc/self/status"])
+        let caps = ["CAP_NET_BIND_SERVICE"]
+        sb.bundle.process["capabilities"] = ["bounding": caps, "permitted": caps, "inheritable": caps,
+                                             "effective": caps, "ambient": caps]
+        sb.bundle.process["user"] = ["uid": 1000, "gid": 1000]
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(statusField(r.stdout, "CapEff"), Self.capMask([10]), "\(r)")
+        XCTAssertEqual(statusField(r.stdout, "CapAmb"), Self.capMask([10]))
+        XCTAssertEqual(statusField(r.stdout, "CapBnd"), Self.capMask([10]))
+    }
+
+    func testNonRootUserWithoutAmbientHasNoCapabilities() throws {
+        let sb = try makeSandbox(args: ["grep", "^Cap", "/proc/self/status"])
+        sb.bundle.process["user"] = ["uid": 1000, "gid": 1000]
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(statusField(r.stdout, "CapEff"), Self.capMask([]))
+        XCTAssertEqual(statusField(r.stdout, "CapPrm"), Self.capMask([]))
+        XCTAssertEqual(statusField(r.stdout, "CapBnd"), Self.capMask([5, 10, 29]))
+    }
+
+    func testNoNewPrivileges() throws {
+        let sb = try makeSandbox(args: ["grep", "NoNewPrivs", "/proc/self/status"])
+        sb.bundle.process["noNewPrivileges"] = true
+        XCTAssertEqual(statusField(try sb.run(sb.newID()).stdout, "NoNewPrivs"), "1")
+        sb.bundle.process["noNewPrivileges"] = false
+        XCTAssertEqual(statusField(try sb.run(sb.newID()).stdout, "NoNewPrivs"), "0")
+    }
+
+    private func openTestFile(_ sb: Sandbox, _ contents: String) throws -> Int32 {
+        let path = sb.dir + "/passed-fd"
+        try writeFile(path, contents)
+        let fd = open(path, O_RDONLY)  // no O_CLOEXEC: it is meant to reach the runtime
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        addTeardownBlock { close(fd) }
+        return fd
+    }
+
+    func testOnlyStdioFdsReachTheContainer() throws {
+        // `; true` keeps sh from exec'ing ls, so the listing is the shell's own fds.
+        let sb = try makeSandbox(args: ["sh", "-c", "ls /proc/$$/fd; true"])
+        let fd = try openTestFile(sb, "leaked?\n")
+        // The runtime itself gets an extra fd 3 and must not pass it on.
+        let id = sb.newID()
+        try sb.prepare(id)
+        let r = sb.swrun(["run", "--bundle", sb.bundle.path, id], fds: [3: fd, 4: fd])
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(lines(r.stdout), ["0", "1", "2"], "\(r)")
+    }
+
+    func testPreserveFds() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "ls /proc/$$/fd; cat <&3"])
+        let fd = try openTestFile(sb, "through fd 3\n")
+        let id = sb.newID()
+        try sb.prepare(id)
+        let r = sb.swrun(["run", "--preserve-fds", "1", "--bundle", sb.bundle.path, id], fds: [3: fd, 4: fd])
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(lines(r.stdout), ["0", "1", "2", "3", "through fd 3"], "\(r)")
+    }
+
+    func testPreserveFdsWithCreateAndStart() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "cat <&3 > /host/got; exec > /host/fds; ls /proc/$$/fd; true"])
+        sb.bundle.bind(sb.hostDir, at: "/host")
+        let fd = try openTestFile(sb, "create-fd\n")
+        let id = sb.newID()
+        XCTAssertSucceeds(try sb.create(id, extra: ["--preserve-fds", "1"], fds: [3: fd]))
+        XCTAssertSucceeds(sb.swrun(["start", id]))
+        sb.waitForStatus(id, "stopped")
+        XCTAssertEqual(readFile(sb.hostDir + "/got"), "create-fd\n")
+        XCTAssertEqual(lines(readFile(sb.hostDir + "/fds") ?? ""), ["0", "1", "2", "3"])
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `run` (foreground and --detach).
+final class RunTests: IntegrationTestCase {
+    func testRunPropagatesExitStatus() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "exit 3"])
+        let r = try sb.run(sb.newID())
+        XCTAssertEqual(r.status, 3, "\(r)")
+        XCTAssertNil(r.signal)
+
+        sb.bundle.args = ["sh", "-c", "exit 0"]
+        XCTAssertEqual(try sb.run(sb.newID()).status, 0)
+
+        sb.bundle.args = ["false"]
+        XCTAssertEqual(try sb.run(sb.newID()).status, 1)
+    }
+
+    func testRunForwardsStdoutAndStderr() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "echo hello-from-container; echo oops-on-stderr >&2; echo line2"])
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(r.stdout, "hello-from-container\nline2\n")
+        XCTAssertTrue(r.stderr.contains("oops-on-stderr"), "\(r)")
+        XCTAssertFalse(r.stdout.contains("oops-on-stderr"))
+    }
+
+    func testRunForwardsStdin() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "tr a-z A-Z"])
+        let r = try sb.run(sb.newID(), stdin: "some input\nmore\n")
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(r.stdout, "SOME INPUT\nMORE\n")
+    }
+
+    func testRunKilledFromOutsideReturns128PlusSignal() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "touch /host/started; while :; do sleep 0.1; done"])
+        sb.bundle.bind(sb.hostDir, at: "/host")
+        let id = sb.newID()
+        try sb.prepare(id)
+        let p = try sb.spawnSwrun(["run", "--bundle", sb.bundle.path, id])
+        XCTAssertTrue(waitUntil { fileExists(sb.hostDir + "/started") }, "container never started")
+        XCTAssertEqual(sb.status(id), "running")
+        XCTAssertSucceeds(sb.swrun(["kill", id, "KILL"]))
+        let r = p.wait(timeout: 20)
+        XCTAssertFalse(r.timedOut)
+        XCTAssertEqual(r.status, 128 + SIGKILL, "\(r)")
+        XCTAssertNil(r.signal, "run itself should exit normally with 128+signal")
+        XCTAssertNil(sb.state(id), "run must delete the container after it exits")
+    }
+
+    func testRunSelfSignalledProcessReturns128PlusSignal() throws {
+        // Without a pid namespace the shell is not an init and may signal itself.
+        let sb = try makeSandbox(args: ["sh", "-c", "kill -USR1 $$; sleep 5"])
+        sb.bundle.removeNamespace("pid")
+        let r = try sb.run(sb.newID())
+        XCTAssertEqual(r.status, 128 + SIGUSR1, "\(r)")
+    }
+
+    func testRunDeletesContainerAfterExit() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "echo bye"])
+        let id = sb.newID()
+        let r = try sb.run(id)
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(r.stdout, "bye\n")
+        XCTAssertFails(sb.swrun(["state", id]), mentioning: ["exist", "not found", id])
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: sb.stateRoot)) ?? []
+        XCTAssertEqual(left, [], "state root should be empty after run")
+        for m in Suite.cgroupMounts {
+            XCTAssertFalse(isDirectory("\(m)/swrun-it/\(id)"), "cgroup \(m)/swrun-it/\(id) left after run")
+        }
+    }
+
+    func testRunDetach() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "touch /host/started; while :; do sleep 0.1; done"])
+        sb.bundle.bind(sb.hostDir, at: "/host")
+        let id = sb.newID()
+        let pidFile = sb.dir + "/detached.pid"
+        let start = Date()
+        let r = try sb.run(id, extra: ["--detach", "--pid-file", pidFile])
+        XCTAssertSucceeds(r)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10, "run --detach must return while the container runs")
+        sb.waitForHostFile("started")
+        guard let st = sb.state(id) else { return XCTFail("no state after run --detach") }
+        XCTAssertEqual(st["status"] as? String, "running")
+        let pid = intValue(st["pid"]) ?? 0
+        XCTAssertGreaterThan(pid, 0)
+        XCTAssertEqual(trimmed(readFile(pidFile) ?? ""), String(pid))
+        XCTAssertSucceeds(sb.swrun(["kill", id, "KILL"]))
+        sb.waitForStatus(id, "stopped")
+        XCTAssertSucceeds(sb.swrun(["delete", id]))
+        XCTAssertNil(sb.state(id))
+    }
+
+    func testRunDetachShortProcessThenDelete() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "echo hi > /host/out"])
+        sb.bundle.bind(sb.hostDir, at: "/host")
+        let id = sb.newID()
+        XCTAssertSucceeds(try sb.run(id, extra: ["-d"]))
+        sb.waitForStatus(id, "stopped")
+        XCTAssertEqual(readFile(sb.hostDir + "/out"), "hi\n")
+        XCTAssertSucceeds(sb.swrun(["delete", id]))
+    }
+
+    func testRunTwoContainersConcurrently() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "while :; do sleep 0.1; done"])
+        let a = sb.newID(), b = sb.newID()
+        XCTAssertSucceeds(try sb.run(a, extra: ["-d"]))
+        XCTAssertSucceeds(try sb.run(b, extra: ["-d"]))
+        XCTAssertEqual(sb.status(a), "running")
+        XCTAssertEqual(sb.status(b), "running")
+        XCTAssertNotEqual(sb.statePid(a), sb.statePid(b))
+    }
+}
