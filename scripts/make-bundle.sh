@@ -15,6 +15,7 @@
 #                        if set to the empty string, removes linux.cgroupsPath.
 #                        (`runc spec` writes no cgroupsPath; unset = leave as is)
 #   BUSYBOX              path of a static busybox (default: `command -v busybox`)
+#   SPEC_BIN             the runtime whose `spec` writes config.json (default: runc)
 set -euo pipefail
 
 die() { echo "make-bundle.sh: $*" >&2; exit 1; }
@@ -29,7 +30,8 @@ bb=$(readlink -f "$bb")
 if ldd "$bb" >/dev/null 2>&1; then
   die "$bb is dynamically linked; need a static busybox (busybox-static)"
 fi
-command -v runc >/dev/null || die "runc not found (needed for 'runc spec')"
+SPEC_BIN=${SPEC_BIN:-runc}
+command -v "$SPEC_BIN" >/dev/null || die "$SPEC_BIN not found (needed for 'spec')"
 command -v jq >/dev/null || die "jq not found"
 
 mkdir -p "$dir"
@@ -47,7 +49,7 @@ printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\
 printf 'root:x:0:\nnobody:x:65534:\n' > "$r/etc/group"
 
 rm -f "$dir/config.json"
-( cd "$dir" && runc spec )
+( cd "$dir" && "$SPEC_BIN" spec )
 args_json=$(printf '%s\n' "$@" | jq -R . | jq -s .)
 filter='.process.args = $args | .process.terminal = false'
 if [ "${BUNDLE_CGROUPS_PATH+set}" = set ]; then

@@ -68,8 +68,15 @@ final class CgroupTests: IntegrationTestCase {
         let id = sb.newID()
         try sb.createAndStart(id)
         sb.waitForHostFile("started")
-        let procs = lines(readFile("/sys/fs/cgroup/memory/swrun-it/\(id)/cgroup.procs") ?? "")
-        XCTAssertEqual(procs.count, 2, "sh and its sleep child: \(procs)")
+        // touch may still be exiting: wait for the steady state (sh + sleep).
+        var procs: [String] = []
+        let steady = waitUntil(timeout: 5) {
+            procs = lines(readFile("/sys/fs/cgroup/memory/swrun-it/\(id)/cgroup.procs") ?? "")
+            return procs.count == 2
+        }
+        XCTAssertTrue(steady, "sh and its sleep child: \(procs)")
+        let cmds = procs.compactMap { readFile("/proc/\(trimmed($0))/cmdline")?.replacingOccurrences(of: "\0", with: " ") }
+        XCTAssertTrue(cmds.contains { $0.hasPrefix("sleep 100") }, "\(cmds)")
     }
 
     func testResourceLimitsAreWritten() throws {

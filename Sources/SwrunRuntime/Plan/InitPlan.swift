@@ -28,15 +28,15 @@ public struct InitPlanInput {
     /// propagation is shared (pivot_root refuses a shared parent).
     public var rootfsParentMount: String?
     public var cgroupBinds: [MountPlan.CgroupBind] = []
-    public var isDirectory: (String) -> Bool
+    public var sourceKind: (String) -> MountTargetKind?
 
     public init(spec: Spec, bundle: String, rootfs: String, fifoPath: String,
-                isDirectory: @escaping (String) -> Bool = { Sys.isDirectory($0) }) {
+                sourceKind: @escaping (String) -> MountTargetKind? = MountPlan.hostSourceKind) {
         self.spec = spec
         self.bundle = bundle
         self.rootfs = rootfs
         self.fifoPath = fifoPath
-        self.isDirectory = isDirectory
+        self.sourceKind = sourceKind
     }
 }
 
@@ -154,7 +154,7 @@ public enum InitPlanCompiler {
         }
         s.append(.rootfsBind(input.rootfs))
 
-        var mounts = MountPlan(bundle: input.bundle, isDirectory: input.isDirectory)
+        var mounts = MountPlan(bundle: input.bundle, sourceKind: input.sourceKind)
         mounts.cgroupBinds = input.cgroupBinds
         var devIsBound = false
         for (i, m) in (input.spec.mounts ?? []).enumerated() {

@@ -4,16 +4,23 @@ import OCI
 /// then a bind remount for flags a bind cannot take at once, then the
 /// propagation change, each a separate mount(2) as the kernel requires.
 public struct MountPlan {
-    /// Tells whether a host path is a directory (bind sources decide
-    /// whether the target is created as a directory or as a file).
-    public var isDirectory: (String) -> Bool
+    /// What a host path is: a directory, something else (a file, a
+    /// device...), or nil when missing. A bind source decides whether its
+    /// target is created as a directory or as a file.
+    public var sourceKind: (String) -> MountTargetKind?
     public var bundle: String
     /// The container's cgroup in each host hierarchy, for `cgroup` mounts.
     public var cgroupBinds: [CgroupBind] = []
 
-    public init(bundle: String, isDirectory: @escaping (String) -> Bool) {
+    public init(bundle: String, sourceKind: @escaping (String) -> MountTargetKind?) {
         self.bundle = bundle
-        self.isDirectory = isDirectory
+        self.sourceKind = sourceKind
+    }
+
+    /// sourceKind as the host's filesystem answers it.
+    public static func hostSourceKind(_ path: String) -> MountTargetKind? {
+        guard Sys.exists(path) else { return nil }
+        return Sys.isDirectory(path) ? .directory : .file
     }
 
     /// One hierarchy as the container sees it under its cgroup mount:
@@ -81,10 +88,9 @@ public struct MountPlan {
                 throw RuntimeError("\(field).source: required for a bind mount")
             }
             if !source.hasPrefix("/") { source = bundle + "/" + source }
-            guard Sys.exists(source) else {
+            guard let kind = sourceKind(source) else {
                 throw RuntimeError("\(field).source: bind source", path: source, errno: 2)
             }
-            let kind: MountTargetKind = isDirectory(source) ? .directory : .file
             let bindFlags = MountFlags.bind | (opts.flags & MountFlags.rec)
             steps.append(.mount(source: source, target: dest, fstype: nil, flags: bindFlags, data: nil, create: kind))
             let rest = opts.flags & ~(MountFlags.bind | MountFlags.rec | MountFlags.remount)

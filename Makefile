@@ -1,0 +1,38 @@
+# swrun: `make` builds the static release binary; `make test` installs what
+# is missing, builds, and runs the unit and integration tests as root.
+PREFIX ?= /usr/local
+SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
+RELEASE_FLAGS = -c release -Xswiftc -static-executable
+BIN = $(CURDIR)/.build/release/swrun
+
+.PHONY: all build deps install test unit-test demo bench clean
+
+all: build
+
+deps:
+	sh scripts/install-deps.sh
+
+build:
+	$(SWIFT) build $(RELEASE_FLAGS) --product swrun
+
+install: build
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/swrun
+
+# The tests run in a mount namespace of their own: a bug cannot leak mounts
+# into the host's.
+test: deps build
+	$(SWIFT) build --build-tests
+	SWRUN_BIN=$(BIN) unshare --mount --propagation private $(SWIFT) test --skip-build
+
+unit-test:
+	$(SWIFT) test --filter 'OCITests|RuntimeTests'
+
+demo: deps build
+	sh scripts/demo.sh
+
+bench: deps build
+	sh scripts/install-deps.sh hyperfine runc
+	SWRUN_BIN=$(BIN) bash scripts/bench.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,66 @@
+@testable import SwrunRuntime
+import XCTest
+
+final class CgroupHierarchyTests: XCTestCase {
+    let mountinfo = """
+    24 1 0:21 / /sys rw - sysfs sysfs rw
+    30 24 0:26 / /sys/fs/cgroup rw,nosuid - tmpfs tmpfs rw,mode=755
+    31 30 0:27 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw
+    32 30 0:28 / /sys/fs/cgroup/systemd rw - cgroup cgroup rw,xattr,name=systemd
+    33 30 0:29 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct
+    34 30 0:30 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory
+    35 30 0:31 / /sys/fs/cgroup/cpuset rw - cgroup cgroup rw,cpuset,clone_children
+    """
+    let procCgroup = """
+    5:cpuset:/
+    4:memory:/machine/m1
+    3:cpu,cpuacct:/
+    2:name=systemd:/
+    0::/user.slice
+    """
+
+    func testDiscoversV1AndV2WithOwnPaths() {
+        let hs = CgroupHierarchy.discover(mountinfo: mountinfo, procCgroup: procCgroup)
+        XCTAssertEqual(hs.map(\.mountPoint), ["/sys/fs/cgroup/unified", "/sys/fs/cgroup/systemd", "/sys/fs/cgroup/cpu,cpuacct",
+                                              "/sys/fs/cgroup/memory", "/sys/fs/cgroup/cpuset"])
+        XCTAssertEqual(hs[0].isV2, true)
+        XCTAssertEqual(hs[0].ownPath, "/user.slice")
+        XCTAssertEqual(hs[1].controllers, ["name=systemd"])
+        XCTAssertEqual(hs[2].controllers, ["cpu", "cpuacct"])
+        XCTAssertEqual(hs[3].ownPath, "/machine/m1")
+        XCTAssertEqual(hs[4].controllers, ["cpuset"], "mount options are not controllers")
+        XCTAssertEqual(hs.map { $0.containerName(hostHasOnlyV2: false) }, ["unified", "systemd", "cpu,cpuacct", "memory", "cpuset"])
+    }
+
+    func testPathsAbsoluteRelativeAndDefault() {
+        let hs = CgroupHierarchy.discover(mountinfo: mountinfo, procCgroup: procCgroup)
+        let abs = HybridCgroupManager(hierarchies: hs, cgroupsPath: "/pods/c1", id: "c1")
+        XCTAssertEqual(abs.paths[3], "/sys/fs/cgroup/memory/pods/c1")
+        let rel = HybridCgroupManager(hierarchies: hs, cgroupsPath: "pods/c1", id: "c1")
+        XCTAssertEqual(rel.paths[3], "/sys/fs/cgroup/memory/machine/m1/pods/c1")
+        let def = HybridCgroupManager(hierarchies: hs, cgroupsPath: nil, id: "c9")
+        XCTAssertEqual(def.paths[0], "/sys/fs/cgroup/unified/user.slice/c9")
+    }
+
+    func testSystemdAndDotDotPathsAreRefused() {
+        XCTAssertThrowsError(try CgroupPathResolver.validate("system.slice:swrun:c1", systemd: false))
+        XCTAssertThrowsError(try CgroupPathResolver.validate("/a/../b", systemd: false))
+        XCTAssertThrowsError(try CgroupPathResolver.validate("/a", systemd: true))
+        XCTAssertNoThrow(try CgroupPathResolver.validate("/a/b", systemd: false))
+    }
+
+    func testMountinfoOctalEscapes() {
+        XCTAssertEqual(CgroupHierarchy.unescape("/a\\040b"), "/a b")
+        XCTAssertEqual(CgroupHierarchy.unescape("/plain"), "/plain")
+    }
+}
+
+final class MountOptionTests: XCTestCase {
+    func testFlagsPropagationAndData() throws {
+        let p = try MountPlan.parse(["nosuid", "ro", "rw", "noexec", "rslave", "mode=755", "size=1m"], field: "mounts[0]")
+        XCTAssertEqual(p.flags, MountFlags.nosuid | MountFlags.noexec)
+        XCTAssertEqual(p.propagation, [MountFlags.slave | MountFlags.rec])
+        XCTAssertEqual(p.data, ["mode=755", "size=1m"])
+        XCTAssertEqual(MountFlags.describe(MountFlags.bind | MountFlags.rec), "MS_BIND|MS_REC")
+    }
+}

@@ -1,0 +1,171 @@
+import OCI
+@testable import SwrunRuntime
+import XCTest
+
+final class InitPlanCompilerTests: XCTestCase {
+    func baseSpec() -> Spec {
+        var spec = Spec.runcDefault(rootless: false)
+        spec.process?.terminal = false
+        spec.process?.args = ["sh", "-c", "true"]
+        return spec
+    }
+
+    func compile(_ spec: Spec, userDirs: Set<String> = []) throws -> InitPlan {
+        var input = InitPlanInput(spec: spec, bundle: "/b", rootfs: "/b/rootfs", fifoPath: "/run/x/exec.fifo",
+                                  sourceKind: { userDirs.contains($0) ? .directory : ($0.hasPrefix("/host/") ? .file : nil) })
+        input.cgroupBinds = [.init(name: "cpu", hostPath: "/sys/fs/cgroup/cpu/c1")]
+        return try InitPlanCompiler.compile(input)
+    }
+
+    func testDefaultSpecCloneFlagsAndStepOrder() throws {
+        let plan = try compile(baseSpec())
+        let expected = NamespaceKinds.newpid | NamespaceKinds.newnet | NamespaceKinds.newipc
+            | NamespaceKinds.newuts | NamespaceKinds.newns
+        XCTAssertEqual(plan.cloneFlags, expected)
+        XCTAssertEqual(Array(plan.steps.prefix(3)), [.deathSignal(9), .syncWait, .setsid])
+        XCTAssertEqual(plan.steps[3], .hostPropagation(path: "/", flags: MountFlags.slave | MountFlags.rec))
+        XCTAssertEqual(plan.steps[4], .rootfsBind("/b/rootfs"))
+        XCTAssertEqual(plan.steps[5], .mount(source: "proc", target: "/proc", fstype: "proc", flags: 0, data: nil, create: .directory))
+        let tail = Array(plan.steps.suffix(5))
+        XCTAssertEqual(tail, [.lookupExecutable(name: "sh", searchPath: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+                              .deathSignal(0), .ready, .waitExecFifo(path: "/run/x/exec.fifo"), .exec])
+        let pivot = try XCTUnwrap(plan.steps.firstIndex(of: .pivotRoot))
+        let null = try XCTUnwrap(plan.steps.firstIndex(of: .mknod(path: "/dev/null", mode: 0o020666, major: 1, minor: 3, uid: 0, gid: 0)))
+        XCTAssertLessThan(null, pivot, "devices are made before pivot_root")
+        let firstMask = try XCTUnwrap(plan.steps.firstIndex { if case .maskPath = $0 { return true }; return false })
+        let firstRO = try XCTUnwrap(plan.steps.firstIndex { if case .readonlyPath = $0 { return true }; return false })
+        XCTAssertLessThan(pivot, firstRO)
+        XCTAssertLessThan(firstRO, firstMask, "readonly paths come before masks, as in runc")
+        XCTAssertTrue(plan.steps.contains(.symlink(linkText: "pts/ptmx", path: "/dev/ptmx")))
+        XCTAssertEqual(plan.argv, ["sh", "-c", "true"])
+    }
+
+    func testCgroupMountBindsEachHierarchyUnderATmpfs() throws {
+        let plan = try compile(baseSpec())
+        XCTAssertTrue(plan.steps.contains(.mount(source: "tmpfs", target: "/sys/fs/cgroup", fstype: "tmpfs",
+                                                 flags: MountFlags.nosuid | MountFlags.noexec | MountFlags.nodev | MountFlags.relatime,
+                                                 data: "mode=755", create: .directory)))
+        XCTAssertTrue(plan.steps.contains(.mount(source: "/sys/fs/cgroup/cpu/c1", target: "/sys/fs/cgroup/cpu", fstype: nil,
+                                                 flags: MountFlags.bind | MountFlags.rec, data: nil, create: .directory)))
+    }
+
+    func testCredentialsComeAfterTheBoundingSetAndKeepCaps() throws {
+        var spec = baseSpec()
+        spec.process?.user = User(uid: 1000, gid: 100, umask: 0o077, additionalGids: [5, 6])
+        let plan = try compile(spec)
+        let steps = plan.steps
+        let b = try XCTUnwrap(steps.firstIndex { if case .capBoundingLimit = $0 { return true }; return false })
+        let keep = try XCTUnwrap(steps.firstIndex(of: .keepCaps(true)))
+        let uid = try XCTUnwrap(steps.firstIndex(of: .setresuid(1000)))
+        let caps = try XCTUnwrap(steps.firstIndex { if case .capset = $0 { return true }; return false })
+        XCTAssertTrue(b < keep && keep < uid && uid < caps)
+        XCTAssertTrue(steps.contains(.setgroups([5, 6])))
+        XCTAssertTrue(steps.contains(.setresgid(100)))
+        XCTAssertTrue(steps.contains(.umask(0o077)))
+    }
+
+    func testAmbientIsLimitedToPermittedAndInheritable() throws {
+        var spec = baseSpec()
+        spec.process?.capabilities = LinuxCapabilities(bounding: ["CAP_KILL", "CAP_CHOWN"], effective: ["CAP_KILL"],
+                                                       inheritable: ["CAP_KILL"], permitted: ["CAP_KILL", "CAP_CHOWN"],
+                                                       ambient: ["CAP_KILL", "CAP_CHOWN"])
+        let plan = try compile(spec)
+        XCTAssertTrue(plan.steps.contains(.ambient(raise: 1 << 5, lastCap: Capabilities.lastCap)))
+    }
+
+    func testUserNamespaceMakesDevicesBindMountsAndBecomesRoot() throws {
+        var spec = baseSpec()
+        spec.linux?.namespaces?.append(LinuxNamespace(type: "user"))
+        spec.linux?.uidMappings = [LinuxIDMapping(containerID: 0, hostID: 100000, size: 65536)]
+        spec.linux?.gidMappings = [LinuxIDMapping(containerID: 0, hostID: 100000, size: 65536)]
+        let plan = try compile(spec)
+        XCTAssertTrue(plan.newUserNamespace)
+        XCTAssertEqual(Array(plan.steps[2...3]), [.setresgid(0), .setresuid(0)])
+        XCTAssertTrue(plan.steps.contains(.mount(source: "/dev/null", target: "/dev/null", fstype: nil,
+                                                 flags: MountFlags.bind, data: nil, create: .file)))
+        XCTAssertFalse(plan.steps.contains { if case .mknod = $0 { return true }; return false })
+    }
+
+    func testJoinedNamespacesAreSetnsStepsAndPidIsJoinedBeforeClone() throws {
+        var spec = baseSpec()
+        spec.linux?.namespaces = [LinuxNamespace(type: "mount"), LinuxNamespace(type: "network", path: "/var/run/netns/x"),
+                                  LinuxNamespace(type: "pid", path: "/proc/42/ns/pid"), LinuxNamespace(type: "cgroup")]
+        spec.hostname = nil
+        let plan = try compile(spec)
+        XCTAssertEqual(plan.cloneFlags, NamespaceKinds.newns, "the cgroup namespace is unshared after the cgroup join")
+        XCTAssertEqual(plan.pidNamespacePath, "/proc/42/ns/pid")
+        XCTAssertTrue(plan.steps.contains(.setns(path: "/var/run/netns/x", type: NamespaceKinds.newnet)))
+        XCTAssertTrue(plan.steps.contains(.unshare(flags: NamespaceKinds.newcgroup)))
+    }
+
+    func testBindMountReadOnlyIsABindThenARemount() throws {
+        var spec = baseSpec()
+        spec.mounts = [Mount(destination: "/data", type: "bind", source: "/host/data", options: ["rbind", "ro", "nosuid", "rprivate"])]
+        let plan = try compile(spec, userDirs: ["/host/data"])
+        let bind = try XCTUnwrap(plan.steps.firstIndex(of: .mount(source: "/host/data", target: "/data", fstype: nil,
+                                                                  flags: MountFlags.bind | MountFlags.rec, data: nil, create: .directory)))
+        XCTAssertEqual(plan.steps[bind + 1], .mount(source: nil, target: "/data", fstype: nil,
+                                                    flags: MountFlags.remount | MountFlags.bind | MountFlags.rdonly | MountFlags.nosuid,
+                                                    data: nil, create: .none))
+        XCTAssertEqual(plan.steps[bind + 2], .mount(source: nil, target: "/data", fstype: nil,
+                                                    flags: MountFlags.private | MountFlags.rec, data: nil, create: .none))
+    }
+
+    func testSysctlHostnameRlimitsAndReadonlyRoot() throws {
+        var spec = baseSpec()
+        spec.hostname = "box"
+        spec.root?.readonly = true
+        spec.linux?.sysctl = ["net.ipv4.ip_forward": "1"]
+        spec.process?.rlimits = [POSIXRlimit(type: "RLIMIT_NOFILE", hard: 1024, soft: 512)]
+        let plan = try compile(spec)
+        XCTAssertTrue(plan.steps.contains(.sethostname("box")))
+        XCTAssertTrue(plan.steps.contains(.writeFile(path: "/proc/sys/net/ipv4/ip_forward", content: "1")))
+        XCTAssertTrue(plan.steps.contains(.setrlimit(name: "RLIMIT_NOFILE", resource: 7, soft: 512, hard: 1024)))
+        XCTAssertTrue(plan.steps.contains(.remount(target: "/", flags: MountFlags.rdonly)))
+    }
+
+    func assertCompileError(_ spec: Spec, contains text: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try compile(spec), file: file, line: line) { error in
+            XCTAssertTrue("\(error)".contains(text), "\"\(error)\" should contain \"\(text)\"", file: file, line: line)
+        }
+    }
+
+    func testBadInputNamesTheField() {
+        var s = baseSpec()
+        s.mounts = [Mount(destination: "tmp", type: "tmpfs", source: "tmpfs")]
+        assertCompileError(s, contains: "mounts[0].destination")
+
+        s = baseSpec()
+        s.linux?.namespaces?.append(LinuxNamespace(type: "bogus"))
+        assertCompileError(s, contains: "linux.namespaces[5].type")
+
+        s = baseSpec()
+        s.linux?.namespaces?.removeAll { $0.type == "uts" }
+        s.hostname = "x"
+        assertCompileError(s, contains: "hostname")
+
+        s = baseSpec()
+        s.process?.rlimits = [POSIXRlimit(type: "RLIMIT_NOFILE", hard: 1, soft: 2)]
+        assertCompileError(s, contains: "process.rlimits[0]")
+
+        s = baseSpec()
+        s.process?.capabilities?.bounding = ["CAP_NOT_A_CAP"]
+        assertCompileError(s, contains: "process.capabilities.bounding[0]")
+
+        s = baseSpec()
+        s.linux?.devices = [LinuxDevice(type: "x", path: "/dev/x", major: 1, minor: 1)]
+        assertCompileError(s, contains: "linux.devices[0].type")
+
+        s = baseSpec()
+        s.mounts = [Mount(destination: "/x", type: "tmpfs", source: "tmpfs", options: ["tmpcopyup"])]
+        assertCompileError(s, contains: "mounts[0].options[0]")
+
+        s = baseSpec()
+        s.linux?.namespaces?.removeAll { $0.type == "mount" }
+        assertCompileError(s, contains: "mount namespace is required")
+
+        s = baseSpec()
+        s.mounts = [Mount(destination: "/x", type: "bind", source: "/definitely/not/here", options: ["bind"])]
+        assertCompileError(s, contains: "mounts[0].source")
+    }
+}

@@ -1,0 +1,109 @@
+import Glibc
+import OCI
+@testable import SwrunRuntime
+import XCTest
+
+final class StateStoreTests: XCTestCase {
+    var root = ""
+
+    override func setUpWithError() throws {
+        var template = Array("/tmp/swrun-unit-XXXXXX".utf8CString)
+        root = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+    }
+
+    override func tearDown() { Sys.removeTree(root) }
+
+    func record(_ id: String) -> ContainerRecord {
+        ContainerRecord(id: id, bundle: "/b", rootfs: "/b/rootfs", created: "t", owner: "", annotations: ["a": "b"],
+                        ownPidNamespace: true)
+    }
+
+    func testCreateSaveLoadRemove() throws {
+        let store = StateStore(root: root + "/state")
+        let lock = try store.createLocked("c1")
+        try store.save(record("c1"))
+        lock.release()
+        XCTAssertEqual(try store.load("c1"), record("c1"))
+        XCTAssertEqual(store.ids(), ["c1"])
+        var st = stat()
+        XCTAssertEqual(stat(store.statePath("c1"), &st), 0)
+        XCTAssertEqual(st.st_mode & 0o777, 0o600)
+        store.remove("c1")
+        XCTAssertEqual(store.ids(), [])
+        XCTAssertThrowsError(try store.load("c1")) { XCTAssertTrue("\($0)".contains("does not exist")) }
+    }
+
+    func testDuplicateIdIsRefused() throws {
+        let store = StateStore(root: root)
+        let lock = try store.createLocked("dup")
+        defer { lock.release() }
+        XCTAssertThrowsError(try store.createLocked("dup")) { XCTAssertTrue("\($0)".contains("exists")) }
+    }
+
+    func testIdsWithPathCharactersAreRefused() {
+        for bad in ["", ".", "..", "a/b", "../x", "a b", "x\u{0}"] {
+            XCTAssertThrowsError(try StateStore.validate(id: bad), "id \(bad.debugDescription)")
+        }
+        for good in ["a", "A-b_c.d+1", String(repeating: "x", count: 64)] {
+            XCTAssertNoThrow(try StateStore.validate(id: good))
+        }
+    }
+
+    func testLockOfMissingContainerSaysSo() {
+        let store = StateStore(root: root)
+        XCTAssertThrowsError(try store.lock("nope")) { XCTAssertTrue("\($0)".contains("does not exist")) }
+    }
+
+    func testExclusiveLockExcludesAnotherOpenFileDescription() throws {
+        let store = StateStore(root: root)
+        let lock = try store.createLocked("l1")
+        let fd = open(store.directory("l1"), O_RDONLY | O_DIRECTORY)
+        defer { close(fd) }
+        XCTAssertEqual(flock(fd, LOCK_EX | LOCK_NB), -1, "the container lock must be held")
+        lock.release()
+        XCTAssertEqual(flock(fd, LOCK_EX | LOCK_NB), 0, "release must unlock")
+    }
+
+    func testStatusIsDerivedFromTheInit() throws {
+        var r = record("s")
+        XCTAssertEqual(StatusResolver.status(of: r), .stopped, "no init recorded")
+        r.pid = getpid()
+        r.initStartTime = ProcStat.read(pid: getpid())!.startTime
+        r.status = .created
+        XCTAssertEqual(StatusResolver.status(of: r), .created)
+        r.status = .running
+        XCTAssertEqual(StatusResolver.status(of: r), .running)
+        r.initStartTime! += 1
+        XCTAssertEqual(StatusResolver.status(of: r), .stopped, "a reused pid is not our init")
+    }
+}
+
+final class ProcStatTests: XCTestCase {
+    func testParsesACommandNameWithParenthesesAndSpaces() {
+        let fields = (4...52).map(String.init).joined(separator: " ")
+        let text = "123 (a) (b c) S " + fields
+        let st = ProcStat.parse(text)
+        XCTAssertEqual(st?.state, "S")
+        XCTAssertEqual(st?.startTime, 22)
+        XCTAssertNil(ProcStat.parse("garbage"))
+    }
+
+    func testZombieIsDead() {
+        XCTAssertTrue(ProcStat(state: "Z", startTime: 1).isDead)
+        XCTAssertFalse(ProcStat(state: "S", startTime: 1).isDead)
+    }
+}
+
+final class SignalsTests: XCTestCase {
+    func testNamesAndNumbers() {
+        XCTAssertEqual(Signals.parse("TERM"), SIGTERM)
+        XCTAssertEqual(Signals.parse("SIGKILL"), SIGKILL)
+        XCTAssertEqual(Signals.parse("sigusr1"), SIGUSR1)
+        XCTAssertEqual(Signals.parse("9"), 9)
+        XCTAssertEqual(Signals.parse("RTMIN+1"), SIGRTMIN + 1)
+        XCTAssertEqual(Signals.parse("SIGRTMAX-2"), SIGRTMAX - 2)
+        for bad in ["", "FOO", "0", "-1", "99", "SIG", "RTMIN+99"] {
+            XCTAssertNil(Signals.parse(bad), bad)
+        }
+    }
+}
