@@ -617,6 +617,22 @@ pid_t shim_spawn(const struct shim_plan *plan, int *pidfd_out)
         }
     }
 
+    if (plan->time_offsets) {
+        /* Offsets must be written before any process enters the namespace:
+         * unshare it for our children, write them, then clone into it. */
+        if (unshare(0x80 /* CLONE_NEWTIME */) < 0)
+            return -errno;
+        int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+            return -errno;
+        size_t len = strlen(plan->time_offsets);
+        ssize_t w = write(fd, plan->time_offsets, len);
+        int e = w == (ssize_t)len ? 0 : -(w < 0 ? errno : EIO);
+        close(fd);
+        if (e < 0)
+            return e;
+    }
+
     int pidfd = -1;
     struct clone_args_v2 args;
     memset(&args, 0, sizeof args);

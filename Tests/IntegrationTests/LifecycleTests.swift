@@ -155,13 +155,21 @@ final class LifecycleTests: IntegrationTestCase {
     }
 
     func testDeleteOfCreatedContainerWithoutForce() throws {
-        // runc deletes a container that was created but never started.
         let sb = try makeSandbox(args: Self.markAndLoop)
         sb.bundle.bind(sb.hostDir, at: "/host")
         let id = sb.newID()
         XCTAssertSucceeds(try sb.create(id))
         let pid = sb.statePid(id) ?? 0
-        XCTAssertSucceeds(sb.swrun(["delete", id]))
+        if Suite.isRunc {
+            // runc deletes a created container without --force.
+            XCTAssertSucceeds(sb.swrun(["delete", id]))
+        } else {
+            // runtime.md: deleting a container that is not stopped must fail
+            // and leave it as it was.
+            XCTAssertFails(sb.swrun(["delete", id]), mentioning: ["not stopped"])
+            XCTAssertEqual(sb.state(id)?["status"] as? String, "created")
+            XCTAssertSucceeds(sb.swrun(["delete", "--force", id]))
+        }
         XCTAssertNil(sb.state(id))
         XCTAssertTrue(reap(pid))
         XCTAssertFalse(fileExists(sb.hostDir + "/started"), "the user command must never run")

@@ -107,6 +107,7 @@ struct shim_plan {
     const struct shim_step *steps;
     char *const *argv;        /* for SHIM_OP_EXEC */
     char *const *envp;
+    const char *time_offsets; /* NULL, or offsets for a new time namespace */
 };
 
 enum shim_report_kind {

@@ -31,6 +31,17 @@ public struct HybridCgroupManager: CgroupManager {
         return created.sorted { $0.count > $1.count }
     }
 
+    /// Writes the device rules to the v1 devices controller: deny all,
+    /// then each rule in order. (v2 needs an eBPF program: not yet.)
+    public func apply(deviceRules: [DeviceRule]) throws {
+        for (h, path) in zip(hierarchies, paths) where h.controllers.contains("devices") {
+            try CgroupFile.write(path, "devices.deny", "a")
+            for rule in deviceRules {
+                try CgroupFile.write(path, rule.allow ? "devices.allow" : "devices.deny", rule.v1Line)
+            }
+        }
+    }
+
     public func add(pid: Int32) throws {
         for path in paths {
             do {
@@ -48,6 +59,17 @@ public struct HybridCgroupManager: CgroupManager {
             for line in text.split(separator: "\n") { if let p = Int32(line) { seen.insert(p) } }
         }
         return seen.sorted()
+    }
+}
+
+/// Writes one cgroup file, naming file and value when the kernel refuses.
+enum CgroupFile {
+    static func write(_ dir: String, _ file: String, _ value: String) throws {
+        do {
+            try Sys.writeExisting(dir + "/" + file, value)
+        } catch let e as RuntimeError {
+            throw RuntimeError("write \"\(value)\" to", path: dir + "/" + file, errno: e.errno)
+        }
     }
 }
 

@@ -44,6 +44,9 @@ extension Runtime {
             input.noPivot = options.noPivot
             input.preserveFds = options.preserveFds
             input.rootfsParentMount = MountTable.mountPoint(containing: bundle.rootfs)
+            if let uid = spec.process?.user.uid, let passwd = Passwd.read(rootfs: bundle.rootfs) {
+                input.homeDirectory = Passwd.home(uid: uid, passwd: passwd)
+            }
             let hierarchies = CgroupHierarchy.current()
             let cgroups = HybridCgroupManager(hierarchies: hierarchies, cgroupsPath: spec.linux?.cgroupsPath, id: id)
             input.cgroupBinds = zip(hierarchies, cgroups.paths).map { h, path in
@@ -54,6 +57,7 @@ extension Runtime {
             record.cgroupPaths = cgroups.paths
             record.createdCgroupDirs = try cgroups.create()
             try store.save(record)
+            try cgroups.apply(deviceRules: try DeviceRule.rules(for: spec))
 
             let child = try InitProcess.spawn(plan)
             initProcess = child

@@ -5,6 +5,12 @@ extension Runtime {
     /// Deletes a stopped container (any container with `force`, killing
     /// it first): its processes, the cgroups swrun made, its state.
     public func delete(id: String, force: Bool) throws {
+        // containerd deletes with --force after a plain delete: a container
+        // that is already gone is success then, as with runc.
+        if force && !Sys.exists(store.directory(id)) {
+            try StateStore.validate(id: id)
+            return
+        }
         let lock = try store.lock(id)
         defer { lock.release() }
         let record: ContainerRecord

@@ -11,6 +11,9 @@ public struct InitPlan: Equatable {
     public var argv: [String] = []
     public var env: [String] = []
     public var uidMappings: [LinuxIDMapping] = []
+    /// `/proc/self/timens_offsets` text; the time namespace is then made by
+    /// the parent before clone instead of by clone itself.
+    public var timeOffsets: String?
     public var gidMappings: [LinuxIDMapping] = []
 
     public var newUserNamespace: Bool { cloneFlags & NamespaceKinds.newuser != 0 }
@@ -28,6 +31,8 @@ public struct InitPlanInput {
     /// propagation is shared (pivot_root refuses a shared parent).
     public var rootfsParentMount: String?
     public var cgroupBinds: [MountPlan.CgroupBind] = []
+    /// HOME for the process when its env has none (from the rootfs's passwd).
+    public var homeDirectory: String?
     public var sourceKind: (String) -> MountTargetKind?
 
     public init(spec: Spec, bundle: String, rootfs: String, fifoPath: String,
@@ -53,6 +58,9 @@ public enum InitPlanCompiler {
         var plan = InitPlan()
         plan.argv = process.args ?? []
         plan.env = process.env ?? []
+        if !plan.env.contains(where: { $0.hasPrefix("HOME=") }) {
+            plan.env.append("HOME=" + (input.homeDirectory ?? "/"))
+        }
 
         // Namespaces: new ones go into the clone flags, joined ones are setns steps.
         var joins: [(String, Int32)] = []
@@ -77,8 +85,21 @@ public enum InitPlanCompiler {
         guard seen.contains("mount") else {
             throw RuntimeError("linux.namespaces: a mount namespace is required")
         }
-        if linux.timeOffsets != nil {
-            throw RuntimeError("linux.timeOffsets: not supported yet")
+        if let offsets = linux.timeOffsets {
+            guard newNS & NamespaceKinds.newtime != 0 else {
+                throw RuntimeError("linux.timeOffsets: requires a new time namespace")
+            }
+            var text = ""
+            for (clock, o) in offsets.sorted(by: { $0.key < $1.key }) {
+                guard clock == "monotonic" || clock == "boottime" else {
+                    throw RuntimeError("linux.timeOffsets: unknown clock \"\(clock)\" (want monotonic or boottime)")
+                }
+                text += "\(clock) \(o.secs ?? 0) \(o.nanosecs ?? 0)\n"
+            }
+            // Offsets can be set only before a process enters the namespace:
+            // the parent unshares it for its children and writes them first.
+            plan.timeOffsets = text
+            newNS &= ~NamespaceKinds.newtime
         }
         let userNS = seen.contains("user")
         if userNS {
@@ -130,7 +151,8 @@ public enum InitPlanCompiler {
         s.append(.chdir(process.cwd))
         let pathVar = plan.env.last { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) } ?? defaultPath
         s.append(.lookupExecutable(name: argv0, searchPath: pathVar))
-        if input.preserveFds > 0 { s.append(.preserveFds(input.preserveFds)) }
+        // Only stdio and the preserved fds reach the process.
+        s.append(.preserveFds(input.preserveFds))
         s.append(.deathSignal(0))
         s.append(.ready)
         s.append(.waitExecFifo(path: input.fifoPath))

@@ -27,6 +27,7 @@ final class LoweredPlan {
             plan.steps = UnsafePointer(steps)
             plan.argv = UnsafePointer(cArray(p.argv))
             plan.envp = UnsafePointer(cArray(p.env))
+            plan.time_offsets = str(p.timeOffsets)
         } catch {
             release()
             throw error

@@ -89,7 +89,7 @@ extension Step: CustomStringConvertible {
         case .ambient: return "raise ambient capabilities (process.capabilities.ambient)"
         case .noNewPrivileges: return "set no_new_privs (process.noNewPrivileges)"
         case .seccomp: return "load the seccomp filter (linux.seccomp)"
-        case let .preserveFds(n): return "preserve \(n) extra fds"
+        case let .preserveFds(n): return "close fds above \(2 + n)"
         case let .lookupExecutable(name, _): return "find the executable \(name) (process.args[0])"
         case .ready: return "report ready"
         case .waitExecFifo: return "wait for start on the exec fifo"

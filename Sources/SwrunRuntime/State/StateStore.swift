@@ -28,7 +28,7 @@ public struct StateStore {
     /// Makes `<root>/<id>` and returns it locked. Fails if the id exists.
     public func createLocked(_ id: String) throws -> ContainerLock {
         try StateStore.validate(id: id)
-        if Glibc.mkdir(root, 0o711) < 0 && errno != EEXIST {
+        if Glibc.mkdir(root, 0o700) < 0 && errno != EEXIST {
             throw RuntimeError("create state root", path: root, errno: errno)
         }
         let dir = directory(id)

@@ -1,0 +1,63 @@
+import OCI
+
+/// The device cgroup rules of a container, in order: the config's own
+/// (`linux.resources.devices`), then the devices every container may use
+/// (those swrun creates, the pty ones), then `linux.devices`, as runc
+/// orders them. The v1 devices controller takes them as lines.
+public struct DeviceRule: Equatable {
+    public var allow: Bool
+    public var type: String      // a, c or b
+    public var major: Int64?     // nil: any
+    public var minor: Int64?
+    public var access: String
+
+    public init(allow: Bool, type: String, major: Int64?, minor: Int64?, access: String) {
+        self.allow = allow
+        self.type = type
+        self.major = major
+        self.minor = minor
+        self.access = access
+    }
+
+    /// "c 1:3 rwm" as devices.allow and devices.deny read it.
+    public var v1Line: String {
+        func n(_ x: Int64?) -> String { x.map(String.init) ?? "*" }
+        return "\(type) \(n(major)):\(n(minor)) \(access)"
+    }
+
+    static let defaults: [DeviceRule] = [
+        DeviceRule(allow: true, type: "c", major: nil, minor: nil, access: "m"),
+        DeviceRule(allow: true, type: "b", major: nil, minor: nil, access: "m"),
+        DeviceRule(allow: true, type: "c", major: 1, minor: 3, access: "rwm"),   // null
+        DeviceRule(allow: true, type: "c", major: 1, minor: 8, access: "rwm"),   // random
+        DeviceRule(allow: true, type: "c", major: 1, minor: 7, access: "rwm"),   // full
+        DeviceRule(allow: true, type: "c", major: 5, minor: 0, access: "rwm"),   // tty
+        DeviceRule(allow: true, type: "c", major: 1, minor: 5, access: "rwm"),   // zero
+        DeviceRule(allow: true, type: "c", major: 1, minor: 9, access: "rwm"),   // urandom
+        DeviceRule(allow: true, type: "c", major: 5, minor: 1, access: "rwm"),   // console
+        DeviceRule(allow: true, type: "c", major: 136, minor: nil, access: "rwm"), // pts
+        DeviceRule(allow: true, type: "c", major: 5, minor: 2, access: "rwm"),   // ptmx
+        DeviceRule(allow: true, type: "c", major: 10, minor: 200, access: "rwm"), // tun
+    ]
+
+    public static func rules(for spec: Spec) throws -> [DeviceRule] {
+        var out: [DeviceRule] = []
+        for (i, d) in (spec.linux?.resources?.devices ?? []).enumerated() {
+            let field = "linux.resources.devices[\(i)]"
+            let type = d.type ?? "a"
+            guard ["a", "c", "b"].contains(type) else {
+                throw RuntimeError("\(field).type: unknown device type \"\(type)\" (want a, c or b)")
+            }
+            let access = d.access ?? "rwm"
+            guard !access.isEmpty, access.allSatisfy({ "rwm".contains($0) }) else {
+                throw RuntimeError("\(field).access: invalid access \"\(access)\" (want letters of rwm)")
+            }
+            out.append(DeviceRule(allow: d.allow, type: type, major: d.major, minor: d.minor, access: access))
+        }
+        out += defaults
+        for d in spec.linux?.devices ?? [] where d.type == "c" || d.type == "b" || d.type == "u" {
+            out.append(DeviceRule(allow: true, type: d.type == "b" ? "b" : "c", major: d.major, minor: d.minor, access: "rwm"))
+        }
+        return out
+    }
+}
