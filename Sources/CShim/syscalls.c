@@ -106,3 +106,8 @@ int shim_send_fd(int sock, int fd, const char *tag)
     } while (r < 0 && errno == EINTR);
     return r < 0 ? -errno : 0;
 }
+
+int shim_rename_noreplace(const char *from, const char *to)
+{
+    RET(syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, 1 /* RENAME_NOREPLACE */));
+}

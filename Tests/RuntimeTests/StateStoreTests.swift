@@ -20,8 +20,7 @@ final class StateStoreTests: XCTestCase {
 
     func testCreateSaveLoadRemove() throws {
         let store = StateStore(root: root + "/state")
-        let lock = try store.createLocked("c1")
-        try store.save(record("c1"))
+        let lock = try store.create(record("c1"))
         lock.release()
         XCTAssertEqual(try store.load("c1"), record("c1"))
         XCTAssertEqual(store.ids(), ["c1"])
@@ -35,9 +34,10 @@ final class StateStoreTests: XCTestCase {
 
     func testDuplicateIdIsRefused() throws {
         let store = StateStore(root: root)
-        let lock = try store.createLocked("dup")
+        let lock = try store.create(record("dup"))
         defer { lock.release() }
-        XCTAssertThrowsError(try store.createLocked("dup")) { XCTAssertTrue("\($0)".contains("exists")) }
+        XCTAssertThrowsError(try store.create(record("dup"))) { XCTAssertTrue("\($0)".contains("exists")) }
+        XCTAssertEqual(try Sys.listDirectory(root), ["dup"], "no temporary is left behind")
     }
 
     func testIdsWithPathCharactersAreRefused() {
@@ -56,7 +56,7 @@ final class StateStoreTests: XCTestCase {
 
     func testExclusiveLockExcludesAnotherOpenFileDescription() throws {
         let store = StateStore(root: root)
-        let lock = try store.createLocked("l1")
+        let lock = try store.create(record("l1"))
         let fd = open(store.directory("l1"), O_RDONLY | O_DIRECTORY)
         defer { close(fd) }
         XCTAssertEqual(flock(fd, LOCK_EX | LOCK_NB), -1, "the container lock must be held")
@@ -64,8 +64,28 @@ final class StateStoreTests: XCTestCase {
         XCTAssertEqual(flock(fd, LOCK_EX | LOCK_NB), 0, "release must unlock")
     }
 
+    func testStaleTemporaryOfADeadCreatorIsRemoved() throws {
+        let store = StateStore(root: root)
+        try Sys.mkdir(root + "/new@999999999.1", 0o711)
+        let lock = try store.create(record("fresh"))
+        lock.release()
+        XCTAssertEqual(try Sys.listDirectory(root), ["fresh"])
+    }
+
+    func testNewerStateFormatIsRefused() throws {
+        let store = StateStore(root: root)
+        var r = record("v")
+        r.version = 99
+        try store.create(r).release()
+        XCTAssertThrowsError(try store.load("v")) { XCTAssertTrue("\($0)".contains("format 99")) }
+    }
+
     func testStatusIsDerivedFromTheInit() throws {
         var r = record("s")
+        XCTAssertEqual(StatusResolver.status(of: r), .creating, "our own process is the live creator")
+        r.creatorStartTime += 1
+        XCTAssertEqual(StatusResolver.status(of: r), .stopped, "a dead creator means a crashed create")
+        r.status = .created
         XCTAssertEqual(StatusResolver.status(of: r), .stopped, "no init recorded")
         r.pid = getpid()
         r.initStartTime = ProcStat.read(pid: getpid())!.startTime

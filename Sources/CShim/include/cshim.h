@@ -32,6 +32,8 @@ int shim_thread_count(void);
 int shim_flock(int fd, int op);
 /* waitpid() with EINTR retry; returns the pid or -errno. */
 int shim_waitpid(pid_t pid, int *status, int options);
+/* rename(2) that fails with -EEXIST instead of replacing `to`. */
+int shim_rename_noreplace(const char *from, const char *to);
 /* Sends fd over a connected unix socket with SCM_RIGHTS. */
 int shim_send_fd(int sock, int fd, const char *tag);
 

@@ -27,15 +27,14 @@ extension Runtime {
         try CgroupPathResolver.validate(spec.linux?.cgroupsPath, systemd: systemdCgroup)
         try checkPreservedFds(options.preserveFds)
 
-        let lock = try store.createLocked(id)
-        defer { lock.release() }
         let ownPidNS = (spec.linux?.namespaces ?? []).contains { $0.type == "pid" && ($0.path ?? "").isEmpty }
         var record = ContainerRecord(id: id, bundle: bundle.path, rootfs: bundle.rootfs,
                                      created: Clock.rfc3339(nanos: true), owner: "",
                                      annotations: spec.annotations, ownPidNamespace: ownPidNS)
+        let lock = try store.create(record)
+        defer { lock.release() }
         var initProcess: InitProcess?
         do {
-            try store.save(record)
             let fifo = store.fifoPath(id)
             if mkfifo(fifo, 0o622) < 0 { throw RuntimeError("mkfifo", path: fifo, errno: errno) }
             chmod(fifo, 0o622)
@@ -61,6 +60,10 @@ extension Runtime {
 
             let child = try InitProcess.spawn(plan)
             initProcess = child
+            // Recorded at once: should this process die, delete finds the init.
+            record.pid = child.pid
+            record.initStartTime = ProcStat.read(pid: child.pid)?.startTime
+            try store.save(record)
             try child.writeIDMaps()
             try cgroups.add(pid: child.pid)
             if let adj = spec.process?.oomScoreAdj {
@@ -72,11 +75,9 @@ extension Runtime {
             }
             try child.release()
 
-            guard let stat = ProcStat.read(pid: child.pid) else {
+            guard StatusResolver.initAlive(record) else {
                 throw RuntimeError("the container init exited right after setup")
             }
-            record.pid = child.pid
-            record.initStartTime = stat.startTime
             record.status = .created
             try store.save(record)
             if let pidFile = options.pidFile { try PidFile.write(pidFile, pid: child.pid) }

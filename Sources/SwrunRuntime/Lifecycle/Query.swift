@@ -2,9 +2,10 @@ import OCI
 
 extension Runtime {
     /// The OCI state of a container, with runc's extra fields.
+    /// Reads without the lock: state.json is replaced atomically, and a
+    /// hook run while create holds the lock may itself call `state`.
     public func state(id: String) throws -> ContainerState {
-        let lock = try store.lock(id, exclusive: false)
-        defer { lock.release() }
+        try StateStore.validate(id: id)
         return Runtime.ociState(try store.load(id))
     }
 

@@ -1,8 +1,12 @@
+import Glibc
 import OCI
 
 /// What swrun persists in `<root>/<id>/state.json`: the OCI state fields
 /// plus what later invocations need to act on the container safely.
 public struct ContainerRecord: Codable, Equatable {
+    /// Format version of state.json.
+    public var version: Int
+    public var swrunVersion: String
     public var ociVersion: String
     public var id: String
     /// The last status a verb recorded: creating, created or running. What
@@ -22,9 +26,15 @@ public struct ContainerRecord: Codable, Equatable {
     public var createdCgroupDirs: [String]
     /// Whether the container has its own pid namespace (kill --all, delete).
     public var ownPidNamespace: Bool
+    /// The `create` (or `run`) process while the status is `creating`:
+    /// alive means creation is under way, gone means it crashed.
+    public var creatorPid: Int32
+    public var creatorStartTime: UInt64
 
     public init(id: String, bundle: String, rootfs: String, created: String, owner: String,
                 annotations: [String: String]?, ownPidNamespace: Bool) {
+        self.version = ContainerRecord.formatVersion
+        self.swrunVersion = RuntimeFeatures.version
         self.ociVersion = OCIVersion.current
         self.id = id
         self.status = .creating
@@ -36,7 +46,11 @@ public struct ContainerRecord: Codable, Equatable {
         self.cgroupPaths = []
         self.createdCgroupDirs = []
         self.ownPidNamespace = ownPidNamespace
+        self.creatorPid = getpid()
+        self.creatorStartTime = ProcStat.read(pid: getpid())?.startTime ?? 0
     }
+
+    public static let formatVersion = 1
 }
 
 public enum OCIVersion {

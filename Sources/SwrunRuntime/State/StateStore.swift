@@ -25,18 +25,57 @@ public struct StateStore {
         if !ok { throw RuntimeError("invalid container id \"\(id)\": use letters, digits, '_', '-', '.', '+'") }
     }
 
-    /// Makes `<root>/<id>` and returns it locked. Fails if the id exists.
-    public func createLocked(_ id: String) throws -> ContainerLock {
+    /// Publishes a new container: its directory is built and locked under
+    /// a temporary name holding the first state.json, then renamed into
+    /// place without replacing anything. So `<root>/<id>` is never seen
+    /// without a state.json, nor unlocked while its create runs (the lock
+    /// follows the inode through the rename).
+    public func create(_ record: ContainerRecord) throws -> ContainerLock {
+        let id = record.id
         try StateStore.validate(id: id)
-        if Glibc.mkdir(root, 0o700) < 0 && errno != EEXIST {
-            throw RuntimeError("create state root", path: root, errno: errno)
-        }
+        try makeRoot()
         let dir = directory(id)
-        if Glibc.mkdir(dir, 0o711) < 0 {
-            if errno == EEXIST { throw RuntimeError("container with id exists: \(id)") }
-            throw RuntimeError("create state directory", path: dir, errno: errno)
+        if Sys.exists(dir) { throw RuntimeError("container with id exists: \(id)") }
+        removeStaleTemporaries()
+        let tmp = root + "/new@\(record.creatorPid).\(record.creatorStartTime)"
+        Sys.removeTree(tmp)
+        try Sys.mkdir(tmp, 0o711)
+        let lock: ContainerLock
+        do {
+            lock = try ContainerLock(directory: tmp, exclusive: true)
+            try save(record, in: tmp)
+        } catch {
+            Sys.removeTree(tmp)
+            throw error
         }
-        return try ContainerLock(directory: dir, exclusive: true)
+        let r = shim_rename_noreplace(tmp, dir)
+        if r < 0 {
+            lock.release()
+            Sys.removeTree(tmp)
+            if r == -EEXIST { throw RuntimeError("container with id exists: \(id)") }
+            throw RuntimeError("rename", path: dir, errno: -r)
+        }
+        return lock
+    }
+
+    func makeRoot() throws {
+        var path = ""
+        for comp in root.split(separator: "/") {
+            path += "/" + comp
+            if Glibc.mkdir(path, path == root || path + "/" == root ? 0o700 : 0o755) < 0 && errno != EEXIST {
+                throw RuntimeError("create state root", path: path, errno: errno)
+            }
+        }
+    }
+
+    /// Temporaries whose creator died between mkdir and rename.
+    func removeStaleTemporaries() {
+        for name in (try? Sys.listDirectory(root)) ?? [] where name.hasPrefix("new@") {
+            let parts = name.dropFirst(4).split(separator: ".")
+            guard parts.count == 2, let pid = Int32(parts[0]), let start = UInt64(parts[1]) else { continue }
+            if let st = ProcStat.read(pid: pid), !st.isDead, st.startTime == start { continue }
+            Sys.removeTree(root + "/" + name)
+        }
     }
 
     /// Locks an existing container; fails clearly when it does not exist.
@@ -64,27 +103,38 @@ public struct StateStore {
         } catch let e as RuntimeError where e.errno == ENOENT {
             throw RuntimeError("container \"\(id)\" does not exist")
         }
+        let record: ContainerRecord
         do {
-            return try JSONDecoder().decode(ContainerRecord.self, from: Data(bytes))
+            record = try JSONDecoder().decode(ContainerRecord.self, from: Data(bytes))
         } catch {
             throw RuntimeError("corrupt state file `\(path)`: \(error)")
         }
+        if record.version > ContainerRecord.formatVersion {
+            throw RuntimeError("state file `\(path)` has format \(record.version), newer than this swrun's \(ContainerRecord.formatVersion)")
+        }
+        return record
     }
 
     public func save(_ record: ContainerRecord) throws {
+        try save(record, in: directory(record.id))
+    }
+
+    func save(_ record: ContainerRecord, in dir: String) throws {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
         let data = try enc.encode(record)
-        try Sys.writeAtomic(statePath(record.id), Array(data), mode: 0o600)
+        try Sys.writeAtomic(dir + "/state.json", Array(data), mode: 0o600)
     }
 
     public func remove(_ id: String) {
         Sys.removeTree(directory(id))
     }
 
-    /// Ids of every container directory under the root.
+    /// Ids of every container directory under the root (temporaries of a
+    /// create in progress have an '@', which no id has).
     public func ids() -> [String] {
-        ((try? Sys.listDirectory(root)) ?? []).filter { Sys.isDirectory(directory($0)) }.sorted()
+        ((try? Sys.listDirectory(root)) ?? [])
+            .filter { (try? StateStore.validate(id: $0)) != nil && Sys.isDirectory(directory($0)) }.sorted()
     }
 }
 

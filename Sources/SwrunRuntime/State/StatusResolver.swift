@@ -5,17 +5,20 @@ import OCI
 /// means `stopped`, whatever was recorded.
 public enum StatusResolver {
     public static func status(of record: ContainerRecord) -> ContainerStatus {
-        guard let pid = record.pid, let start = record.initStartTime else {
-            // No init recorded: creation never finished.
-            return .stopped
+        if record.status == .creating {
+            // A live creator is still at work; a dead one crashed.
+            let creator = ProcStat.read(pid: record.creatorPid)
+            let alive = creator.map { !$0.isDead && $0.startTime == record.creatorStartTime } ?? false
+            return alive ? .creating : .stopped
         }
+        guard let pid = record.pid, let start = record.initStartTime else { return .stopped }
         guard let stat = ProcStat.read(pid: pid), !stat.isDead, stat.startTime == start else {
             return .stopped
         }
         if record.status == .running, FreezerProbe.isFrozen(record.cgroupPaths) {
             return .paused
         }
-        return record.status == .creating ? .created : record.status
+        return record.status
     }
 
     /// Whether the recorded init is still the live process it was.
