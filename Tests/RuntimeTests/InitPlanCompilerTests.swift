@@ -23,6 +23,7 @@ final class InitPlanCompilerTests: XCTestCase {
             | NamespaceKinds.newuts | NamespaceKinds.newns
         XCTAssertEqual(plan.cloneFlags, expected)
         XCTAssertEqual(Array(plan.steps.prefix(3)), [.deathSignal(9), .syncWait, .setsid])
+        XCTAssertEqual(plan.steps.filter { $0 == .syncWait }.count, 2, "one wait for the id maps, one for the cgroup join")
         XCTAssertEqual(plan.steps[3], .hostPropagation(path: "/", flags: MountFlags.slave | MountFlags.rec))
         XCTAssertEqual(plan.steps[4], .rootfsBind("/b/rootfs"))
         XCTAssertEqual(plan.steps[5], .mount(source: "proc", target: "/proc", fstype: "proc", flags: 0, data: nil, create: .directory))

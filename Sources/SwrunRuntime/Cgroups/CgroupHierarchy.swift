@@ -17,7 +17,7 @@ public struct CgroupHierarchy: Equatable {
             own[String(parts[1])] = String(parts[2])
         }
         var out: [CgroupHierarchy] = []
-        for line in mountinfo.split(separator: "\n") {
+        for line in mountinfo.split(separator: "\n") where line.contains(" - cgroup") {
             // id parent major:minor root mountpoint opts [optional...] - fstype source superopts
             let fields = line.split(separator: " ")
             guard let dash = fields.firstIndex(of: "-"), dash + 1 < fields.count, fields.count > 4 else { continue }

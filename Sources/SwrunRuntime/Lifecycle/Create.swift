@@ -18,7 +18,9 @@ extension Runtime {
     /// A failure leaves nothing behind: no process, cgroup or state.
     @discardableResult
     public func create(id: String, _ options: CreateOptions) throws -> ContainerRecord {
+        PhaseTimer.mark("start of process")
         let bundle = try Bundle.load(options.bundle)
+        PhaseTimer.mark("load bundle")
         let spec = bundle.spec
         if options.consoleSocket != nil {
             throw RuntimeError("--console-socket: not supported yet")
@@ -33,6 +35,7 @@ extension Runtime {
                                      annotations: spec.annotations, ownPidNamespace: ownPidNS)
         let lock = try store.create(record)
         defer { lock.release() }
+        PhaseTimer.mark("publish state dir")
         var initProcess: InitProcess?
         do {
             let fifo = store.fifoPath(id)
@@ -42,21 +45,25 @@ extension Runtime {
             var input = InitPlanInput(spec: spec, bundle: bundle.path, rootfs: bundle.rootfs, fifoPath: fifo)
             input.noPivot = options.noPivot
             input.preserveFds = options.preserveFds
-            input.rootfsParentMount = MountTable.mountPoint(containing: bundle.rootfs)
+            let mountinfo = (try? Sys.readText("/proc/self/mountinfo")) ?? ""
+            input.rootfsParentMount = MountTable.mountPoint(containing: bundle.rootfs, mountinfo: mountinfo)
             if let uid = spec.process?.user.uid, let passwd = Passwd.read(rootfs: bundle.rootfs) {
                 input.homeDirectory = Passwd.home(uid: uid, passwd: passwd)
             }
-            let hierarchies = CgroupHierarchy.current()
+            let hierarchies = CgroupHierarchy.discover(mountinfo: mountinfo,
+                                                       procCgroup: (try? Sys.readText("/proc/self/cgroup")) ?? "")
             let cgroups = HybridCgroupManager(hierarchies: hierarchies, cgroupsPath: spec.linux?.cgroupsPath, id: id)
             input.cgroupBinds = zip(hierarchies, cgroups.paths).map { h, path in
                 MountPlan.CgroupBind(name: h.containerName(hostHasOnlyV2: hierarchies.count == 1), hostPath: path)
             }
             let plan = try InitPlanCompiler.compile(input)
+            PhaseTimer.mark("compile plan")
 
             record.cgroupPaths = cgroups.paths
             record.createdCgroupDirs = try cgroups.create()
             try store.save(record)
             try cgroups.apply(deviceRules: try DeviceRule.rules(for: spec))
+            PhaseTimer.mark("create cgroups")
 
             let child = try InitProcess.spawn(plan)
             initProcess = child
@@ -64,7 +71,9 @@ extension Runtime {
             record.pid = child.pid
             record.initStartTime = ProcStat.read(pid: child.pid)?.startTime
             try store.save(record)
+            PhaseTimer.mark("clone")
             try child.writeIDMaps()
+            try child.proceed()
             try cgroups.add(pid: child.pid)
             if let adj = spec.process?.oomScoreAdj {
                 do {
@@ -73,7 +82,10 @@ extension Runtime {
                     throw RuntimeError("process.oomScoreAdj: write \(adj) to", path: "/proc/\(child.pid)/oom_score_adj", errno: e.errno)
                 }
             }
-            try child.release()
+            PhaseTimer.mark("join cgroups")
+            try child.proceed()
+            try child.waitReady()
+            PhaseTimer.mark("child setup")
 
             guard StatusResolver.initAlive(record) else {
                 throw RuntimeError("the container init exited right after setup")
@@ -81,6 +93,7 @@ extension Runtime {
             record.status = .created
             try store.save(record)
             if let pidFile = options.pidFile { try PidFile.write(pidFile, pid: child.pid) }
+            PhaseTimer.mark("record created")
             log.debug("created container \(id) with init pid \(child.pid)")
             return record
         } catch {
@@ -111,11 +124,10 @@ enum PidFile {
 
 /// Finds mount points in /proc/self/mountinfo.
 enum MountTable {
-    static func mountPoint(containing path: String) -> String? {
-        guard let text = try? Sys.readText("/proc/self/mountinfo") else { return nil }
+    static func mountPoint(containing path: String, mountinfo: String) -> String? {
         var best: String?
-        for line in text.split(separator: "\n") {
-            let f = line.split(separator: " ")
+        for line in mountinfo.split(separator: "\n") {
+            let f = line.split(separator: " ", maxSplits: 5)
             guard f.count > 4 else { continue }
             let mp = CgroupHierarchy.unescape(String(f[4]))
             let under = mp == "/" || path == mp || path.hasPrefix(mp + "/")

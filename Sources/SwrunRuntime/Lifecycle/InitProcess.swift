@@ -57,12 +57,19 @@ struct InitProcess {
         }
     }
 
-    /// Lets the child run its steps and waits for READY or its error.
-    func release() throws {
+    /// Lets the child run on to its next wait step (the plan has two: after
+    /// the id maps, and after the cgroup join).
+    func proceed() throws {
         var go: UInt8 = 1
         if Glibc.send(sync, &go, 1, Int32(MSG_NOSIGNAL)) != 1 {
+            // The child died: its report says why.
+            try waitReady()
             throw RuntimeError("release the container init", errno: errno)
         }
+    }
+
+    /// Waits for READY, or the error of the step that failed.
+    func waitReady() throws {
         var report = shim_report()
         let n = withUnsafeMutableBytes(of: &report) { buf -> Int in
             while true {

@@ -18,11 +18,12 @@ extension Runtime {
         }
         let record = try create(id: id, options)
         do {
-            try start(id: id)
+            try start(id: id, created: record)
         } catch {
             try? delete(id: id, force: true)
             throw error
         }
+        PhaseTimer.mark("start")
         if detach { return 0 }
         let pid = record.pid!
         var status: Int32 = 0
@@ -38,7 +39,9 @@ extension Runtime {
             }
             _ = Glibc.kill(pid, sig)
         }
+        PhaseTimer.mark("container ran")
         try? delete(id: id, force: true)
+        PhaseTimer.mark("delete")
         if status & 0x7f == 0 { return (status >> 8) & 0xff }
         return 128 + (status & 0x7f)
     }

@@ -5,9 +5,14 @@ extension Runtime {
     /// Lets a created container run its process: opens the exec fifo the
     /// init is blocked on and reads its byte.
     public func start(id: String) throws {
+        try start(id: id, created: nil)
+    }
+
+    /// `created`: the record `run` just wrote, saving a reload.
+    func start(id: String, created: ContainerRecord?) throws {
         let lock = try store.lock(id)
         defer { lock.release() }
-        var record = try store.load(id)
+        var record = try created ?? store.load(id)
         switch StatusResolver.status(of: record) {
         case .created: break
         case .stopped: throw RuntimeError("cannot start a container that has stopped")

@@ -127,7 +127,6 @@ public enum InitPlanCompiler {
         for (path, flag) in NamespaceKinds.ordered.compactMap({ k in joins.first { $0.1 == k.1 } }) {
             s.append(.setns(path: path, type: flag))
         }
-        if newNS & NamespaceKinds.newcgroup != 0 { s.append(.unshare(flags: NamespaceKinds.newcgroup)) }
         s.append(.setsid)
 
         s += try rootfsSteps(input, linux: linux, userNS: userNS)
@@ -144,6 +143,10 @@ public enum InitPlanCompiler {
         for p in linux.readonlyPaths ?? [] { s.append(.readonlyPath(p)) }
         for p in linux.maskedPaths ?? [] { s.append(.maskPath(p)) }
         if spec.root?.readonly == true { s.append(.remount(target: "/", flags: MountFlags.rdonly)) }
+        // The parent joins the cgroups while the rootfs is set up; the
+        // second wait is for that, and the cgroup namespace is rooted there.
+        s.append(.syncWait)
+        if newNS & NamespaceKinds.newcgroup != 0 { s.append(.unshare(flags: NamespaceKinds.newcgroup)) }
         s += try rlimitSteps(process.rlimits ?? [])
         s += try credentialSteps(process)
         if process.noNewPrivileges == true { s.append(.noNewPrivileges) }

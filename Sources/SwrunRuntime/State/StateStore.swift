@@ -105,7 +105,7 @@ public struct StateStore {
         }
         let record: ContainerRecord
         do {
-            record = try JSONDecoder().decode(ContainerRecord.self, from: Data(bytes))
+            record = try decodeJSONDocument(ContainerRecord.self, from: Data(bytes), file: "state.json")
         } catch {
             throw RuntimeError("corrupt state file `\(path)`: \(error)")
         }

@@ -60,13 +60,14 @@ public enum Sys {
         try writeAll(fd, Array(text.utf8), path: path)
     }
 
-    /// Writes a file atomically: a temp file beside it, fsync'd, then rename.
+    /// Writes a file atomically: a temp file beside it, then rename.
     static func writeAtomic(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws {
         let tmp = path + ".tmp"
         let fd = try open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode)
+        // No fsync: state lives on tmpfs and does not outlive a reboot; the
+        // rename alone keeps readers from seeing a partial file.
         do {
             try writeAll(fd, bytes, path: tmp)
-            if fsync(fd) < 0 { throw RuntimeError("fsync", path: tmp, errno: errno) }
         } catch {
             close(fd)
             unlink(tmp)

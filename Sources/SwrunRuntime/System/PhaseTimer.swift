@@ -1,0 +1,22 @@
+import Glibc
+
+/// With SWRUN_TRACE_TIMING set, prints how long each phase of a verb took
+/// to stderr: the way to see where create/start time goes.
+public enum PhaseTimer {
+    static let enabled = getenv("SWRUN_TRACE_TIMING") != nil
+    nonisolated(unsafe) static var last = now()
+
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1_000_000
+    }
+
+    public static func mark(_ phase: String) {
+        guard enabled else { return }
+        let t = now()
+        let line = "swrun timing: \(phase) \(Int((t - last) * 1000)) us\n"
+        last = t
+        _ = line.withCString { write(2, $0, strlen($0)) }
+    }
+}
