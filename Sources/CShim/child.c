@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -462,6 +463,43 @@ static void op_seccomp(struct child *c, const struct shim_step *s)
         fail(c, errno, "load seccomp filter");
 }
 
+static void op_terminal(struct child *c, const struct shim_step *s)
+{
+    int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0)
+        fail(c, errno, "open /dev/ptmx");
+    int unlock = 0, n = -1;
+    if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
+        fail(c, errno, "unlock the pty");
+    if (ioctl(master, TIOCGPTN, &n) < 0)
+        fail(c, errno, "get the pty number");
+    char slave_path[64];
+    snprintf(slave_path, sizeof slave_path, "/dev/pts/%d", n);
+    int slave = open(slave_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (slave < 0)
+        fail(c, errno, "open %s", slave_path);
+    if (fchown(slave, (uid_t)s->n[3], (gid_t)s->flags) < 0)
+        fail(c, errno, "chown %s", slave_path);
+    if (s->n[1] > 0 || s->n[2] > 0) {
+        struct winsize ws = { .ws_row = (unsigned short)s->n[1], .ws_col = (unsigned short)s->n[2] };
+        if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
+            fail(c, errno, "set the terminal size");
+    }
+    /* Named as runc names it: the master's path. */
+    int r = shim_send_fd((int)s->n[0], master, "/dev/ptmx");
+    if (r < 0)
+        fail(c, -r, "send the pty master over the console socket");
+    close(master);
+    close((int)s->n[0]);
+    if (ioctl(slave, TIOCSCTTY, 0) < 0)
+        fail(c, errno, "make %s the controlling terminal", slave_path);
+    for (int fd = 0; fd < 3; fd++)
+        if (dup2(slave, fd) < 0)
+            fail(c, errno, "dup %s to fd %d", slave_path, fd);
+    if (slave > 2)
+        close(slave);
+}
+
 static void run_step(struct child *c, const struct shim_step *s)
 {
     switch (s->op) {
@@ -560,6 +598,7 @@ static void run_step(struct child *c, const struct shim_step *s)
         if (setsid() < 0)
             fail(c, errno, "setsid");
         break;
+    case SHIM_OP_TERMINAL: op_terminal(c, s); break;
     case SHIM_OP_DEATHSIG:
         if (prctl(PR_SET_PDEATHSIG, s->n[0], 0, 0, 0) < 0)
             fail(c, errno, "prctl PR_SET_PDEATHSIG");

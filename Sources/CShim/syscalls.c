@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/signalfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -110,4 +111,21 @@ int shim_send_fd(int sock, int fd, const char *tag)
 int shim_rename_noreplace(const char *from, const char *to)
 {
     RET(syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, 1 /* RENAME_NOREPLACE */));
+}
+
+int shim_signalfd(const sigset_t *mask)
+{
+    RET(signalfd(-1, mask, SFD_CLOEXEC));
+}
+
+int shim_signalfd_read(int fd)
+{
+    struct signalfd_siginfo info;
+    ssize_t n;
+    do {
+        n = read(fd, &info, sizeof info);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return -errno;
+    return n == sizeof info ? (int)info.ssi_signo : -EIO;
 }

@@ -9,6 +9,7 @@
  */
 
 #include <stdint.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #ifdef __cplusplus
@@ -34,6 +35,9 @@ int shim_flock(int fd, int op);
 int shim_waitpid(pid_t pid, int *status, int options);
 /* rename(2) that fails with -EEXIST instead of replacing `to`. */
 int shim_rename_noreplace(const char *from, const char *to);
+/* A close-on-exec signalfd for mask, and one read of it: the signal number. */
+int shim_signalfd(const sigset_t *mask);
+int shim_signalfd_read(int fd);
 /* Sends fd over a connected unix socket with SCM_RIGHTS. */
 int shim_send_fd(int sock, int fd, const char *tag);
 
@@ -79,6 +83,11 @@ enum shim_op {
     SHIM_OP_EXEC,            /* execve(looked-up path, argv, envp) */
     SHIM_OP_SETSID,
     SHIM_OP_DEATHSIG,        /* n[0]=signal (0 clears) */
+    SHIM_OP_TERMINAL,        /* n[0]=console socket fd n[1]=rows n[2]=cols
+                                n[3]=uid flags=gid: open a pty in the
+                                container's devpts, send its master over the
+                                socket, make the slave the controlling
+                                terminal and stdio */
 };
 
 /* How a mount target is created when missing. */

@@ -9,6 +9,9 @@ public struct CreateOptions {
     public var noPivot = false
     public var noNewKeyring = false
     public var preserveFds = 0
+    /// `run` without --console-socket: a terminal container's pty is
+    /// proxied to the caller's own terminal.
+    var proxyTerminal = false
     public init() {}
 }
 
@@ -18,14 +21,24 @@ extension Runtime {
     /// A failure leaves nothing behind: no process, cgroup or state.
     @discardableResult
     public func create(id: String, _ options: CreateOptions) throws -> ContainerRecord {
+        try createContainer(id: id, options).record
+    }
+
+    /// Also returns, for `run -t` without a console socket, the socket on
+    /// which the pty master arrives (else -1).
+    func createContainer(id: String, _ options: CreateOptions) throws -> (record: ContainerRecord, ptySocket: Int32) {
         PhaseTimer.mark("start of process")
         let bundle = try Bundle.load(options.bundle)
         PhaseTimer.mark("load bundle")
         let spec = bundle.spec
-        if options.consoleSocket != nil {
-            throw RuntimeError("--console-socket: not supported yet")
-        }
         try UnsupportedFeatures.check(spec)
+        let terminal = spec.process?.terminal == true
+        if !terminal && options.consoleSocket != nil {
+            throw RuntimeError("--console-socket: only valid when process.terminal is true")
+        }
+        if terminal && options.consoleSocket == nil && !options.proxyTerminal {
+            throw RuntimeError("process.terminal: a terminal needs --console-socket")
+        }
         try CgroupPathResolver.validate(spec.linux?.cgroupsPath, systemd: systemdCgroup)
         try checkPreservedFds(options.preserveFds)
 
@@ -37,7 +50,22 @@ extension Runtime {
         defer { lock.release() }
         PhaseTimer.mark("publish state dir")
         var initProcess: InitProcess?
+        var consoleFd: Int32 = -1
+        var ptySocket: Int32 = -1
+        defer { Sys.close(consoleFd) }
         do {
+            if terminal {
+                if let path = options.consoleSocket {
+                    consoleFd = try ConsoleSocket.connect(path)
+                } else {
+                    var sv: [Int32] = [-1, -1]
+                    if socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &sv) < 0 {
+                        throw RuntimeError("socketpair for the terminal", errno: errno)
+                    }
+                    ptySocket = sv[0]
+                    consoleFd = sv[1]
+                }
+            }
             let fifo = store.fifoPath(id)
             if mkfifo(fifo, 0o622) < 0 { throw RuntimeError("mkfifo", path: fifo, errno: errno) }
             chmod(fifo, 0o622)
@@ -65,7 +93,9 @@ extension Runtime {
             try cgroups.apply(deviceRules: try DeviceRule.rules(for: spec))
             PhaseTimer.mark("create cgroups")
 
-            let child = try InitProcess.spawn(plan)
+            let child = try InitProcess.spawn(plan, consoleFd: consoleFd)
+            Sys.close(consoleFd)
+            consoleFd = -1
             initProcess = child
             // Recorded at once: should this process die, delete finds the init.
             record.pid = child.pid
@@ -95,8 +125,9 @@ extension Runtime {
             if let pidFile = options.pidFile { try PidFile.write(pidFile, pid: child.pid) }
             PhaseTimer.mark("record created")
             log.debug("created container \(id) with init pid \(child.pid)")
-            return record
+            return (record, ptySocket)
         } catch {
+            Sys.close(ptySocket)
             initProcess?.abandon()
             CgroupDirectories.remove(record.createdCgroupDirs)
             store.remove(id)

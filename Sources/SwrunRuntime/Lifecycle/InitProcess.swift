@@ -12,7 +12,7 @@ struct InitProcess {
 
     /// Clones the child. The process must be single-threaded: the child
     /// runs C only, and a lock held by another thread would stay held.
-    static func spawn(_ plan: InitPlan) throws -> InitProcess {
+    static func spawn(_ plan: InitPlan, consoleFd: Int32 = -1) throws -> InitProcess {
         let threads = shim_thread_count()
         if threads != 1 {
             throw RuntimeError("refusing to clone the init: swrun has \(threads) threads, must have 1")
@@ -23,7 +23,7 @@ struct InitProcess {
         }
         let lowered: LoweredPlan
         do {
-            lowered = try LoweredPlan(plan, syncFd: sv[1], parentSyncFd: sv[0])
+            lowered = try LoweredPlan(plan, syncFd: sv[1], parentSyncFd: sv[0], consoleFd: consoleFd)
         } catch {
             Sys.close(sv[0]); Sys.close(sv[1])
             throw error

@@ -4,19 +4,22 @@ import OCI
 
 extension Runtime {
     /// create + start; without `detach`, waits for the init while
-    /// forwarding signals to it, deletes the container and returns its
-    /// exit status (128+signal when killed).
+    /// forwarding signals to it (and proxying its terminal to ours when it
+    /// has one and no console socket was given), deletes the container and
+    /// returns its exit status (128+signal when killed).
     public func run(id: String, _ options: CreateOptions, detach: Bool) throws -> Int32 {
-        let forwarded: [Int32] = [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGTSTP]
-        var set = sigset_t()
-        sigemptyset(&set)
+        var options = options
+        options.proxyTerminal = !detach && options.consoleSocket == nil
+        var mask = sigset_t()
+        sigemptyset(&mask)
         if !detach {
             // Blocked before the clone: a signal arriving meanwhile waits
             // for the loop below instead of killing swrun alone.
-            for s in forwarded + [SIGCHLD] { sigaddset(&set, s) }
-            sigprocmask(SIG_BLOCK, &set, nil)
+            for s in ProcessWaiter.forwarded + [SIGCHLD] { sigaddset(&mask, s) }
+            sigprocmask(SIG_BLOCK, &mask, nil)
         }
-        let record = try create(id: id, options)
+        let (record, ptySocket) = try createContainer(id: id, options)
+        defer { Sys.close(ptySocket) }
         do {
             try start(id: id, created: record)
         } catch {
@@ -25,24 +28,81 @@ extension Runtime {
         }
         PhaseTimer.mark("start")
         if detach { return 0 }
-        let pid = record.pid!
-        var status: Int32 = 0
-        while true {
-            var info = siginfo_t()
-            let sig = sigwaitinfo(&set, &info)
-            if sig < 0 { continue }
-            if sig == SIGCHLD {
-                let r = shim_waitpid(pid, &status, WNOHANG)
-                if r == pid { break }
-                if r == -ECHILD { status = 255 << 8; break }
-                continue
-            }
-            _ = Glibc.kill(pid, sig)
-        }
+        var master: Int32 = -1
+        if ptySocket >= 0 { master = (try? ConsoleSocket.receiveFd(ptySocket)) ?? -1 }
+        let status = ProcessWaiter(pid: record.pid!, mask: mask, ptyMaster: master).wait()
         PhaseTimer.mark("container ran")
         try? delete(id: id, force: true)
         PhaseTimer.mark("delete")
+        return status
+    }
+}
+
+/// Waits for a child while forwarding signals to it and, with a pty
+/// master, copying between it and our own stdin/stdout.
+struct ProcessWaiter {
+    static let forwarded: [Int32] = [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGTSTP]
+    let pid: Int32
+    let mask: sigset_t
+    let ptyMaster: Int32
+
+    /// The exit status, or 128+signal.
+    func wait() -> Int32 {
+        var mask = self.mask
+        let sfd = shim_signalfd(&mask)
+        var saved = termios()
+        let raw = ptyMaster >= 0 && isatty(0) == 1 && tcgetattr(0, &saved) == 0
+        if raw {
+            var t = saved
+            cfmakeraw(&t)
+            tcsetattr(0, TCSANOW, &t)
+            copyWindowSize()
+        }
+        defer {
+            if raw { tcsetattr(0, TCSANOW, &saved) }
+            Sys.close(sfd)
+            Sys.close(ptyMaster)
+        }
+        var status: Int32 = 0
+        var stdinOpen = ptyMaster >= 0
+        var masterOpen = ptyMaster >= 0
+        var exited = false
+        while !exited || masterOpen {
+            var fds = [pollfd(fd: sfd, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: stdinOpen ? 0 : -1, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: masterOpen ? ptyMaster : -1, events: Int16(POLLIN), revents: 0)]
+            // Once the process is gone, only drain what the pty still holds.
+            if poll(&fds, 3, exited ? 100 : -1) == 0 { break }
+            if fds[0].revents != 0 {
+                let sig = shim_signalfd_read(sfd)
+                if sig > 0 {
+                    if sig == SIGCHLD {
+                        if shim_waitpid(pid, &status, WNOHANG) == pid { exited = true }
+                    } else {
+                        if sig == SIGWINCH { copyWindowSize() }
+                        _ = Glibc.kill(pid, sig)
+                    }
+                }
+            }
+            if fds[1].revents != 0 { stdinOpen = copy(from: 0, to: ptyMaster) }
+            if fds[2].revents != 0 { masterOpen = copy(from: ptyMaster, to: 1) }
+        }
         if status & 0x7f == 0 { return (status >> 8) & 0xff }
         return 128 + (status & 0x7f)
+    }
+
+    private func copyWindowSize() {
+        guard ptyMaster >= 0 else { return }
+        var ws = winsize()
+        if ioctl(0, UInt(TIOCGWINSZ), &ws) == 0 { _ = ioctl(ptyMaster, UInt(TIOCSWINSZ), &ws) }
+    }
+
+    /// Copies what is readable; false at end of input.
+    private func copy(from: Int32, to: Int32) -> Bool {
+        var buf = [UInt8](repeating: 0, count: 16384)
+        let n = buf.withUnsafeMutableBytes { Glibc.read(from, $0.baseAddress, $0.count) }
+        if n <= 0 { return n < 0 && (errno == EINTR || errno == EAGAIN) }
+        try? Sys.writeAll(to, Array(buf[0..<n]))
+        return true
     }
 }

@@ -14,7 +14,6 @@ public enum UnsupportedFeatures {
             for (name, list) in lists where !(list ?? []).isEmpty { found.append("hooks.\(name)") }
         }
         if let p = spec.process {
-            if p.terminal == true { found.append("process.terminal (a console socket)") }
             if !(p.apparmorProfile ?? "").isEmpty { found.append("process.apparmorProfile") }
             if !(p.selinuxLabel ?? "").isEmpty { found.append("process.selinuxLabel") }
             if p.ioPriority != nil { found.append("process.ioPriority") }

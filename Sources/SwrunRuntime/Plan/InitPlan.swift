@@ -147,6 +147,10 @@ public enum InitPlanCompiler {
         // second wait is for that, and the cgroup namespace is rooted there.
         s.append(.syncWait)
         if newNS & NamespaceKinds.newcgroup != 0 { s.append(.unshare(flags: NamespaceKinds.newcgroup)) }
+        if process.terminal == true {
+            s.append(.terminal(rows: process.consoleSize?.height ?? 0, cols: process.consoleSize?.width ?? 0,
+                               uid: process.user.uid, gid: process.user.gid))
+        }
         s += try rlimitSteps(process.rlimits ?? [])
         s += try credentialSteps(process)
         if process.noNewPrivileges == true { s.append(.noNewPrivileges) }

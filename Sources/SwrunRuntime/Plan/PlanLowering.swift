@@ -11,7 +11,10 @@ final class LoweredPlan {
     private var steps: UnsafeMutablePointer<shim_step>
     private let count: Int
 
-    init(_ p: InitPlan, syncFd: Int32, parentSyncFd: Int32, cgroupFd: Int32 = -1) throws {
+    private let consoleFd: Int32
+
+    init(_ p: InitPlan, syncFd: Int32, parentSyncFd: Int32, consoleFd: Int32 = -1, cgroupFd: Int32 = -1) throws {
+        self.consoleFd = consoleFd
         count = p.steps.count
         steps = .allocate(capacity: max(count, 1))
         steps.initialize(repeating: shim_step(), count: max(count, 1))
@@ -146,6 +149,11 @@ final class LoweredPlan {
         case let .waitExecFifo(path): op(SHIM_OP_WAIT_FIFO); c.n.0 = Int64(try openFd(path, O_PATH))
         case .exec: op(SHIM_OP_EXEC)
         case .setsid: op(SHIM_OP_SETSID)
+        case let .terminal(rows, cols, uid, gid):
+            guard consoleFd >= 0 else { throw RuntimeError("process.terminal: no console socket to send the pty to") }
+            op(SHIM_OP_TERMINAL)
+            c.n = (Int64(consoleFd), Int64(rows), Int64(cols), Int64(uid))
+            c.flags = UInt64(gid)
         }
         return c
     }

@@ -42,6 +42,9 @@ public enum Step: Equatable {
     case waitExecFifo(path: String)
     case exec
     case setsid
+    /// A pty from the container's devpts becomes the process's terminal;
+    /// its master goes to the console socket.
+    case terminal(rows: UInt, cols: UInt, uid: UInt32, gid: UInt32)
 }
 
 public enum MountTargetKind: Int64, Equatable {
@@ -95,6 +98,7 @@ extension Step: CustomStringConvertible {
         case .waitExecFifo: return "wait for start on the exec fifo"
         case .exec: return "exec the container process"
         case .setsid: return "create a session"
+        case .terminal: return "set up the terminal (process.terminal, --console-socket)"
         }
     }
 }
