@@ -171,3 +171,28 @@ final class InitPlanCompilerTests: XCTestCase {
         assertCompileError(s, contains: "mounts[0].source")
     }
 }
+
+final class ExecPlanCompilerTests: XCTestCase {
+    func testJoinsUserFirstPidBeforeCloneAndExecsWithoutTheFifo() throws {
+        var p = Process(args: ["sh"], env: ["PATH=/bin"], cwd: "/tmp")
+        p.user = User(uid: 1000, gid: 1000)
+        let target = ExecTarget(initPid: 42, namespaces: [("mount", NamespaceKinds.newns), ("pid", NamespaceKinds.newpid),
+                                                          ("user", NamespaceKinds.newuser), ("network", NamespaceKinds.newnet)])
+        let plan = try ExecPlanCompiler.compile(p, target: target, preserveFds: 0)
+        XCTAssertEqual(plan.cloneFlags, 0, "exec creates no namespace")
+        XCTAssertEqual(plan.pidNamespacePath, "/proc/42/ns/pid")
+        let joins = plan.steps.compactMap { step -> String? in if case let .setns(path, _) = step { return path }; return nil }
+        XCTAssertEqual(joins, ["/proc/42/ns/user", "/proc/42/ns/net", "/proc/42/ns/mnt"], "user first, mount last")
+        XCTAssertEqual(plan.steps.last, .exec)
+        XCTAssertFalse(plan.steps.contains { if case .waitExecFifo = $0 { return true }; return false })
+        XCTAssertTrue(plan.steps.contains(.setresuid(1000)))
+        XCTAssertTrue(plan.steps.contains(.chdir("/tmp")))
+    }
+
+    func testRelativeCwdIsRefused() {
+        let p = Process(args: ["sh"], cwd: "tmp")
+        XCTAssertThrowsError(try ExecPlanCompiler.compile(p, target: ExecTarget(initPid: 1, namespaces: []), preserveFds: 0)) {
+            XCTAssertTrue("\($0)".contains("process.cwd"))
+        }
+    }
+}

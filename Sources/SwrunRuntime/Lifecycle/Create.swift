@@ -46,6 +46,7 @@ extension Runtime {
         var record = ContainerRecord(id: id, bundle: bundle.path, rootfs: bundle.rootfs,
                                      created: Clock.rfc3339(nanos: true), owner: "",
                                      annotations: spec.annotations, ownPidNamespace: ownPidNS)
+        record.process = spec.process
         let lock = try store.create(record)
         defer { lock.release() }
         PhaseTimer.mark("publish state dir")

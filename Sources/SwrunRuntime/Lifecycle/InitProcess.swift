@@ -9,6 +9,8 @@ struct InitProcess {
     let pid: Int32
     private let sync: Int32
     private let plan: InitPlan
+    /// What errors are prefixed with: "create container", "exec".
+    var operation = "create container"
 
     /// Clones the child. The process must be single-threaded: the child
     /// runs C only, and a lock held by another thread would stay held.
@@ -85,7 +87,7 @@ struct InitProcess {
         let index = Int(report.step)
         let step = index >= 0 && index < plan.steps.count ? plan.steps[index].description : "step \(index)"
         let detail = withUnsafeBytes(of: report.detail) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        throw RuntimeError("create container: \(step): \(detail)", errno: report.err)
+        throw RuntimeError("\(operation): \(step): \(detail)", errno: report.err)
     }
 
     /// Kills and reaps a child that will not become a container.

@@ -147,6 +147,23 @@ public enum InitPlanCompiler {
         // second wait is for that, and the cgroup namespace is rooted there.
         s.append(.syncWait)
         if newNS & NamespaceKinds.newcgroup != 0 { s.append(.unshare(flags: NamespaceKinds.newcgroup)) }
+        s += try processSteps(process, env: plan.env, preserveFds: input.preserveFds)
+        s.append(.waitExecFifo(path: input.fifoPath))
+        s.append(.exec)
+        plan.steps = s
+        return plan
+    }
+
+    /// From the terminal to READY: what the container's init and an exec'd
+    /// process both do once they are in the container.
+    static func processSteps(_ process: Process, env: [String], preserveFds: Int) throws -> [Step] {
+        guard let argv0 = process.args?.first, !argv0.isEmpty else {
+            throw RuntimeError("process.args: must name the command to run")
+        }
+        guard process.cwd.hasPrefix("/") else {
+            throw RuntimeError("process.cwd: must be an absolute path, got \"\(process.cwd)\"")
+        }
+        var s: [Step] = []
         if process.terminal == true {
             s.append(.terminal(rows: process.consoleSize?.height ?? 0, cols: process.consoleSize?.width ?? 0,
                                uid: process.user.uid, gid: process.user.gid))
@@ -156,16 +173,13 @@ public enum InitPlanCompiler {
         if process.noNewPrivileges == true { s.append(.noNewPrivileges) }
         s.append(.umask(process.user.umask ?? 0o022))
         s.append(.chdir(process.cwd))
-        let pathVar = plan.env.last { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) } ?? defaultPath
+        let pathVar = env.last { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) } ?? defaultPath
         s.append(.lookupExecutable(name: argv0, searchPath: pathVar))
         // Only stdio and the preserved fds reach the process.
-        s.append(.preserveFds(input.preserveFds))
+        s.append(.preserveFds(preserveFds))
         s.append(.deathSignal(0))
         s.append(.ready)
-        s.append(.waitExecFifo(path: input.fifoPath))
-        s.append(.exec)
-        plan.steps = s
-        return plan
+        return s
     }
 
     static func rootfsSteps(_ input: InitPlanInput, linux: Linux, userNS: Bool) throws -> [Step] {

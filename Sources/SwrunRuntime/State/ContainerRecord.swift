@@ -28,6 +28,8 @@ public struct ContainerRecord: Codable, Equatable {
     public var ownPidNamespace: Bool
     /// The `create` (or `run`) process while the status is `creating`:
     /// alive means creation is under way, gone means it crashed.
+    /// The config's process, the defaults of `exec`.
+    public var process: Process?
     public var creatorPid: Int32
     public var creatorStartTime: UInt64
 

@@ -36,7 +36,7 @@ public enum Sys {
     }
 
     /// Reads a whole file (small files: /proc entries, state, config).
-    static func readFile(_ path: String) throws -> [UInt8] {
+    public static func readFile(_ path: String) throws -> [UInt8] {
         let fd = try open(path, O_RDONLY)
         defer { close(fd) }
         var out: [UInt8] = []

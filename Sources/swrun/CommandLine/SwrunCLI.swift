@@ -6,7 +6,7 @@ import SwrunRuntime
 enum SwrunCLI {
     static let verbs: [any Verb.Type] = [
         CreateVerb.self, StartVerb.self, RunVerb.self, StateVerb.self, KillVerb.self,
-        DeleteVerb.self, ListVerb.self, SpecVerb.self, FeaturesVerb.self,
+        DeleteVerb.self, ListVerb.self, SpecVerb.self, FeaturesVerb.self, ExecVerb.self,
     ]
 
     static let globalFlags: [FlagSpec] = [

@@ -2,7 +2,6 @@
 /// callers get a clear "not supported" instead of "unknown command".
 enum PlannedVerbs {
     static let names: [String: String] = [
-        "exec": "execute new process inside the container",
         "ps": "ps displays the processes running inside a container",
         "pause": "pause suspends all processes inside the container",
         "resume": "resumes all processes that have been previously paused",

@@ -1,0 +1,108 @@
+import CShim
+import Glibc
+import OCI
+
+public struct ExecOptions {
+    public var process: Process
+    public var consoleSocket: String?
+    public var detach = false
+    public var pidFile: String?
+    public var preserveFds = 0
+    public init(process: Process) { self.process = process }
+}
+
+extension Runtime {
+    /// Runs a new process in a created or running container: it joins the
+    /// init's namespaces and cgroups and gets its own credentials, limits
+    /// and capabilities. Without `detach`, waits and returns its status.
+    public func exec(id: String, _ options: ExecOptions) throws -> Int32 {
+        let process = options.process
+        if !(process.apparmorProfile ?? "").isEmpty { throw RuntimeError("process.apparmorProfile: not supported yet") }
+        if !(process.selinuxLabel ?? "").isEmpty { throw RuntimeError("process.selinuxLabel: not supported yet") }
+        let terminal = process.terminal == true
+        if !terminal && options.consoleSocket != nil {
+            throw RuntimeError("--console-socket: only valid with a terminal (--tty)")
+        }
+        if terminal && options.consoleSocket == nil && options.detach {
+            throw RuntimeError("--tty with --detach needs --console-socket")
+        }
+        try checkPreservedFds(options.preserveFds)
+
+        let lock = try store.lock(id, exclusive: false)
+        var locked = true
+        defer { if locked { lock.release() } }
+        let record = try store.load(id)
+        switch StatusResolver.status(of: record) {
+        case .created, .running: break
+        case .paused: throw RuntimeError("cannot exec in a paused container")
+        default: throw RuntimeError("cannot exec in a stopped container")
+        }
+        let initPid = record.pid!
+        let plan = try ExecPlanCompiler.compile(process, target: ExecTarget(initPid: initPid, namespaces: try namespacesToJoin(initPid)),
+                                                preserveFds: options.preserveFds)
+
+        var consoleFd: Int32 = -1
+        var ptySocket: Int32 = -1
+        defer { Sys.close(consoleFd); Sys.close(ptySocket) }
+        if terminal {
+            if let path = options.consoleSocket {
+                consoleFd = try ConsoleSocket.connect(path)
+            } else {
+                var sv: [Int32] = [-1, -1]
+                if socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &sv) < 0 {
+                    throw RuntimeError("socketpair for the terminal", errno: errno)
+                }
+                (ptySocket, consoleFd) = (sv[0], sv[1])
+            }
+        }
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        if !options.detach {
+            for s in ProcessWaiter.forwarded + [SIGCHLD] { sigaddset(&mask, s) }
+            sigprocmask(SIG_BLOCK, &mask, nil)
+        }
+        var child = try InitProcess.spawn(plan, consoleFd: consoleFd)
+        child.operation = "exec"
+        Sys.close(consoleFd)
+        consoleFd = -1
+        do {
+            for path in record.cgroupPaths {
+                do {
+                    try Sys.writeExisting(path + "/cgroup.procs", "\(child.pid)")
+                } catch let e as RuntimeError {
+                    // A hierarchy that lost the container's cgroup is no
+                    // reason to run the process outside the others.
+                    throw RuntimeError("add the exec process to cgroup: write \(child.pid) to", path: path + "/cgroup.procs", errno: e.errno)
+                }
+            }
+            try child.proceed()
+            try child.waitReady()
+            if let pidFile = options.pidFile { try PidFile.write(pidFile, pid: child.pid) }
+        } catch {
+            child.abandon()
+            throw error
+        }
+        lock.release()
+        locked = false
+        if options.detach { return 0 }
+        var master: Int32 = -1
+        if ptySocket >= 0 { master = (try? ConsoleSocket.receiveFd(ptySocket)) ?? -1 }
+        return ProcessWaiter(pid: child.pid, mask: mask, ptyMaster: master).wait()
+    }
+
+    /// The init's namespaces that are not ours: those the process joins.
+    func namespacesToJoin(_ initPid: Int32) throws -> [(type: String, flag: Int32)] {
+        var out: [(type: String, flag: Int32)] = []
+        for (type, flag) in NamespaceKinds.ordered {
+            let name = ExecPlanCompiler.procName(type)
+            var theirs = stat(), ours = stat()
+            guard stat("/proc/\(initPid)/ns/\(name)", &theirs) == 0 else {
+                if errno == ENOENT && type == "time" { continue }  // kernels without time namespaces
+                throw RuntimeError("stat the container's \(type) namespace", path: "/proc/\(initPid)/ns/\(name)", errno: errno)
+            }
+            guard stat("/proc/self/ns/\(name)", &ours) == 0 else { continue }
+            if theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev { out.append((type, flag)) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,39 @@
+import OCI
+
+/// What `exec` needs to know of a running container.
+public struct ExecTarget {
+    public var initPid: Int32
+    /// Namespaces of the init that differ from ours, as (type, flag):
+    /// the ones the new process joins.
+    public var namespaces: [(type: String, flag: Int32)]
+}
+
+/// Compiles the plan of a process joining a running container: the
+/// init's namespaces (user first, pid before clone), its cgroups (by the
+/// parent), then the same process steps as the init.
+public enum ExecPlanCompiler {
+    public static func compile(_ process: Process, target: ExecTarget, preserveFds: Int) throws -> InitPlan {
+        var plan = InitPlan()
+        plan.argv = process.args ?? []
+        plan.env = process.env ?? []
+        var s: [Step] = [.deathSignal(9), .syncWait]
+        for (type, flag) in NamespaceKinds.ordered where target.namespaces.contains(where: { $0.flag == flag }) {
+            let path = "/proc/\(target.initPid)/ns/\(procName(type))"
+            if type == "pid" { plan.pidNamespacePath = path } else { s.append(.setns(path: path, type: flag)) }
+        }
+        s.append(.setsid)
+        s += try InitPlanCompiler.processSteps(process, env: plan.env, preserveFds: preserveFds)
+        s.append(.exec)
+        plan.steps = s
+        return plan
+    }
+
+    /// The name of a namespace type in /proc/PID/ns.
+    static func procName(_ type: String) -> String {
+        switch type {
+        case "network": return "net"
+        case "mount": return "mnt"
+        default: return type
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+final class ExecTests: IntegrationTestCase {
+    static let loop = ["sh", "-c", "while :; do sleep 0.1; done"]
+
+    func runningSandbox() throws -> (Sandbox, String) {
+        let sb = try makeSandbox(args: Self.loop)
+        sb.bundle.bind(sb.hostDir, at: "/host")
+        let id = sb.newID()
+        try sb.createAndStart(id)
+        return (sb, id)
+    }
+
+    func testExecJoinsTheContainerAndReturnsTheStatus() throws {
+        let (sb, id) = try runningSandbox()
+        let initPid = try XCTUnwrap(sb.statePid(id))
+        let r = sb.swrun(["exec", id, "sh", "-c", "echo pid=$$; hostname; for n in net mnt pid; do readlink /proc/self/ns/$n; done; exit 4"])
+        XCTAssertEqual(r.status, 4, "\(r)")
+        let out = lines(r.stdout)
+        XCTAssertNotEqual(out.first, "pid=1", "the exec'd shell is not the init")
+        XCTAssertTrue(out.first?.hasPrefix("pid=") == true, "\(r)")
+        XCTAssertEqual(out.dropFirst().first, sb.bundle.config["hostname"] as? String, "hostname of the container's uts namespace")
+        for (i, ns) in ["net", "mnt", "pid"].enumerated() {
+            XCTAssertEqual(out.count > 2 + i ? out[2 + i] : nil, readLink("/proc/\(initPid)/ns/\(ns)"), "\(ns) namespace of the init")
+        }
+    }
+
+    func testExecFlagsUserEnvCwdGroups() throws {
+        let (sb, id) = try runningSandbox()
+        let r = sb.swrun(["exec", "--user", "1000:100", "--additional-gids", "5", "-e", "FOO=bar", "--cwd", "/tmp",
+                          id, "sh", "-c", "id -u; id -g; id -G; echo $FOO; pwd"])
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(lines(r.stdout), ["1000", "100", "100 5", "bar", "/tmp"])
+    }
+
+    func testExecInheritsTheContainerEnv() throws {
+        let sb = try makeSandbox(args: Self.loop)
+        sb.bundle.setEnv("FROM_CONFIG", "yes")
+        let id = sb.newID()
+        try sb.createAndStart(id)
+        let r = sb.swrun(["exec", id, "sh", "-c", "echo $FROM_CONFIG"])
+        XCTAssertEqual(trimmed(r.stdout), "yes", "\(r)")
+    }
+
+    func testExecDetachWritesTheHostPidAndJoinsTheCgroup() throws {
+        let (sb, id) = try runningSandbox()
+        let pidFile = sb.dir + "/exec.pid"
+        XCTAssertSucceeds(sb.swrun(["exec", "--detach", "--pid-file", pidFile, id, "sleep", "30"]))
+        let pid = try XCTUnwrap(Int32(trimmed(readFile(pidFile) ?? "")), "pid file holds the pid only")
+        XCTAssertEqual(readFile("/proc/\(pid)/cmdline")?.replacingOccurrences(of: "\0", with: " "), "sleep 30 ")
+        let cgroup = readFile("/proc/\(pid)/cgroup") ?? ""
+        XCTAssertTrue(cgroup.contains("pids:/swrun-it/\(id)"), cgroup)
+        XCTAssertEqual(readLink("/proc/\(pid)/root"), readLink("/proc/\(sb.statePid(id)!)/root"))
+        // Its parent (swrun exec) is gone, so it is ours (the subreaper's)
+        // to reap: until then its pid pins the container's pid namespace.
+        kill(pid, SIGKILL)
+        XCTAssertTrue(reap(pid))
+    }
+
+    func testExecProcessJSONAsContainerdWritesIt() throws {
+        let (sb, id) = try runningSandbox()
+        let process: [String: Any] = [
+            "user": ["uid": 1000, "gid": 0, "additionalGids": [0]],
+            "args": ["sh", "-c", "id -u; pwd; grep -E 'NoNewPrivs|CapBnd' /proc/self/status; ulimit -n"],
+            "env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
+            "cwd": "/tmp",
+            "capabilities": ["bounding": ["CAP_CHOWN", "CAP_KILL"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"]],
+            "rlimits": [["type": "RLIMIT_NOFILE", "hard": 512, "soft": 256]],
+            "noNewPrivileges": true,
+        ]
+        let path = sb.dir + "/process.json"
+        try JSONSerialization.data(withJSONObject: process).write(to: URL(fileURLWithPath: path))
+        let r = sb.swrun(["exec", "--process", path, id])
+        XCTAssertSucceeds(r)
+        let out = lines(r.stdout)
+        XCTAssertEqual(out.first, "1000")
+        XCTAssertEqual(out.dropFirst().first, "/tmp")
+        XCTAssertTrue(r.stdout.contains("NoNewPrivs:\t1"), "\(r)")
+        XCTAssertTrue(r.stdout.contains("CapBnd:\t0000000000000021"), "bounding = CHOWN|KILL: \(r)")
+        XCTAssertEqual(out.last, "256")
+    }
+
+    func testExecCapAndNoNewPrivs() throws {
+        let (sb, id) = try runningSandbox()
+        let r = sb.swrun(["exec", "--cap", "CAP_SYS_ADMIN", "--no-new-privs", id, "grep", "-E", "CapEff|NoNewPrivs", "/proc/self/status"])
+        XCTAssertSucceeds(r)
+        let eff = statusField(r.stdout, "CapEff").flatMap { UInt64($0, radix: 16) } ?? 0
+        XCTAssertNotEqual(eff & (1 << 21), 0, "CAP_SYS_ADMIN added: \(r)")
+        XCTAssertEqual(statusField(r.stdout, "NoNewPrivs"), "1")
+    }
+
+    func testExecWithTerminalThroughConsoleSocket() throws {
+        let (sb, id) = try runningSandbox()
+        let sock = sb.dir + "/exec-console.sock"
+        let listener = try ConsoleListener(path: sock)
+        let pidFile = sb.dir + "/exec-tty.pid"
+        let p = try sb.spawnSwrun(["exec", "--tty", "--detach", "--console-socket", sock, "--pid-file", pidFile, id, "sh"])
+        let got = listener.receive()
+        XCTAssertSucceeds(p.wait())
+        let master = try XCTUnwrap(got?.fd)
+        defer { close(master) }
+        _ = "tty; echo exec-tty-$((6*7)); exit\n".withCString { write(master, $0, strlen($0)) }
+        let out = readUntil(master, "exec-tty-42")
+        XCTAssertTrue(out.contains("exec-tty-42"), out)
+        XCTAssertTrue(out.contains("/dev/pts/"), out)
+        let pid = try XCTUnwrap(Int32(trimmed(readFile(pidFile) ?? "")))
+        XCTAssertTrue(reap(pid), "the detached shell exits on `exit`")
+    }
+
+    func testManyExecsAtOnce() throws {
+        let (sb, id) = try runningSandbox()
+        let procs = try (0..<6).map { i in try sb.spawnSwrun(["exec", id, "sh", "-c", "sleep 0.3; echo n\(i)"]) }
+        for (i, p) in procs.enumerated() {
+            let r = p.wait()
+            XCTAssertSucceeds(r)
+            XCTAssertEqual(trimmed(r.stdout), "n\(i)")
+        }
+    }
+
+    func testExecPreserveFds() throws {
+        let (sb, id) = try runningSandbox()
+        let path = sb.dir + "/extra.txt"
+        try writeFile(path, "through-fd-3\n")
+        let fd = open(path, O_RDONLY)
+        defer { close(fd) }
+        let r = sb.swrun(["exec", "--preserve-fds", "1", id, "cat", "/proc/self/fd/3"], fds: [3: fd])
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(trimmed(r.stdout), "through-fd-3")
+    }
+
+    func testExecIntoAStoppedContainerIsAnError() throws {
+        let (sb, id) = try runningSandbox()
+        XCTAssertSucceeds(sb.swrun(["kill", id, "KILL"]))
+        XCTAssertTrue(sb.waitForStatus(id, "stopped"))
+        XCTAssertFails(sb.swrun(["exec", id, "true"]), mentioning: ["stopped", "not running"])
+    }
+
+    func testExecOfAMissingCommandIsAClearErrorAndLeavesNoProcess() throws {
+        let (sb, id) = try runningSandbox()
+        let before = lines(readFile("/sys/fs/cgroup/pids/swrun-it/\(id)/cgroup.procs") ?? "")
+        XCTAssertFails(sb.swrun(["exec", id, "no-such-command"]), mentioning: ["no-such-command"])
+        let after = lines(readFile("/sys/fs/cgroup/pids/swrun-it/\(id)/cgroup.procs") ?? "")
+        XCTAssertEqual(before, after, "no process is left in the container's cgroup")
+    }
+
+    func testExecOfAMissingContainer() throws {
+        let sb = try makeSandbox()
+        XCTAssertFails(sb.swrun(["exec", "it-no-such-container", "true"]), mentioning: ["not exist", "does not exist"])
+    }
+}
