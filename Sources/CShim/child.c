@@ -6,6 +6,7 @@
  */
 #include "cshim.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -181,6 +182,76 @@ static unsigned long locked_flags(int fd)
     return f;
 }
 
+/* Copies a directory tree (tmpcopyup): entries, modes, owners, links. */
+static int copy_tree(int src, int dst, int depth)
+{
+    if (depth > 64)
+        return -ELOOP;
+    int dupfd = dup(src);
+    if (dupfd < 0)
+        return -errno;
+    DIR *d = fdopendir(dupfd);
+    if (!d) {
+        close(dupfd);
+        return -errno;
+    }
+    int r = 0;
+    struct dirent *e;
+    while (r == 0 && (e = readdir(d)) != NULL) {
+        const char *n = e->d_name;
+        if (!strcmp(n, ".") || !strcmp(n, ".."))
+            continue;
+        struct stat st;
+        if (fstatat(src, n, &st, AT_SYMLINK_NOFOLLOW) < 0) { r = -errno; break; }
+        mode_t perm = st.st_mode & 07777;
+        if (S_ISDIR(st.st_mode)) {
+            if (mkdirat(dst, n, perm) < 0 && errno != EEXIST) { r = -errno; break; }
+            int s2 = openat(src, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            int d2 = openat(dst, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (s2 < 0 || d2 < 0)
+                r = -errno;
+            else
+                r = copy_tree(s2, d2, depth + 1);
+            if (s2 >= 0) close(s2);
+            if (d2 >= 0) close(d2);
+        } else if (S_ISREG(st.st_mode)) {
+            int in = openat(src, n, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+            int out = in < 0 ? -1 : openat(dst, n, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, perm);
+            if (in < 0 || out < 0) {
+                r = -errno;
+            } else {
+                char buf[65536];
+                ssize_t k;
+                while ((k = read(in, buf, sizeof buf)) > 0)
+                    if (write(out, buf, (size_t)k) != k) { k = -1; break; }
+                if (k < 0)
+                    r = -errno;
+            }
+            if (in >= 0) close(in);
+            if (out >= 0) close(out);
+        } else if (S_ISLNK(st.st_mode)) {
+            char target[PATH_MAX];
+            ssize_t k = readlinkat(src, n, target, sizeof target - 1);
+            if (k < 0) { r = -errno; break; }
+            target[k] = '\0';
+            if (symlinkat(target, dst, n) < 0) r = -errno;
+        } else if (mknodat(dst, n, st.st_mode, st.st_rdev) < 0) {
+            r = -errno;
+        }
+        if (r == 0 && fchownat(dst, n, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+            r = -errno;
+    }
+    closedir(d);
+    return r;
+}
+
+static int open_dir_of(int pathfd)
+{
+    char p[64];
+    fdpath(p, sizeof p, pathfd);
+    return open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
 static void op_mount(struct child *c, const struct shim_step *s)
 {
     char target[64], source[64];
@@ -192,11 +263,59 @@ static void op_mount(struct child *c, const struct shim_step *s)
         src = source;
     }
     int fd = path_in_root(c, s->s[1], (int)s->n[0], target, sizeof target);
+    int old = -1;
+    if (s->n[2] && (old = open_dir_of(fd)) < 0)
+        fail(c, errno, "open %s to copy it up", s->s[1]);
     if (mount(src, target, s->s[2], s->flags, s->s[3]) < 0)
         fail(c, errno, "mount %s on %s", s->s[0] ? s->s[0] : "(none)", s->s[1]);
     close(fd);
+    if (old >= 0) {
+        /* The old fd still sees the directory under the new mount. */
+        int nfd = path_in_root(c, s->s[1], SHIM_CREATE_NONE, target, sizeof target);
+        int fresh = open_dir_of(nfd);
+        if (fresh < 0)
+            fail(c, errno, "open the new mount on %s", s->s[1]);
+        struct stat st;
+        int r = fstat(old, &st) < 0 ? -errno : copy_tree(old, fresh, 0);
+        if (r == 0 && (fchmod(fresh, st.st_mode & 07777) < 0 || fchown(fresh, st.st_uid, st.st_gid) < 0))
+            r = -errno;
+        if (r < 0)
+            fail(c, -r, "copy the content of %s into its tmpfs (tmpcopyup)", s->s[1]);
+        close(fresh);
+        close(nfd);
+        close(old);
+    }
     if (sfd >= 0)
         close(sfd);
+}
+
+struct mount_attr_args {
+    uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+
+static void op_mount_setattr(struct child *c, const struct shim_step *s)
+{
+    char target[64];
+    int fd = path_in_root(c, s->s[1], SHIM_CREATE_NONE, target, sizeof target);
+    struct mount_attr_args attr = {
+        .attr_set = (uint64_t)s->n[0], .attr_clr = (uint64_t)s->n[1],
+    };
+    unsigned flags = AT_EMPTY_PATH | (s->flags ? AT_RECURSIVE : 0);
+    if (syscall(SYS_mount_setattr, fd, "", flags, &attr, sizeof attr) < 0)
+        fail(c, errno, "mount_setattr %s (set 0x%llx, clear 0x%llx)", s->s[1],
+             (unsigned long long)s->n[0], (unsigned long long)s->n[1]);
+    close(fd);
+}
+
+static void op_move_mount(struct child *c, const struct shim_step *s)
+{
+    char target[64];
+    int fd = path_in_root(c, s->s[1], (int)s->n[1], target, sizeof target);
+    if (syscall(SYS_move_mount, (int)s->n[0], "", fd, "",
+                0x00000004 /* MOVE_MOUNT_F_EMPTY_PATH */ | 0x00000040 /* MOVE_MOUNT_T_EMPTY_PATH */) < 0)
+        fail(c, errno, "attach the idmapped mount on %s", s->s[1]);
+    close(fd);
+    close((int)s->n[0]);
 }
 
 static void op_remount(struct child *c, const struct shim_step *s)
@@ -599,6 +718,8 @@ static void run_step(struct child *c, const struct shim_step *s)
             fail(c, errno, "setsid");
         break;
     case SHIM_OP_TERMINAL: op_terminal(c, s); break;
+    case SHIM_OP_MOUNT_SETATTR: op_mount_setattr(c, s); break;
+    case SHIM_OP_MOVE_MOUNT: op_move_mount(c, s); break;
     case SHIM_OP_DEATHSIG:
         if (prctl(PR_SET_PDEATHSIG, s->n[0], 0, 0, 0) < 0)
             fail(c, errno, "prctl PR_SET_PDEATHSIG");

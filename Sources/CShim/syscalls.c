@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/file.h>
+#include <stdio.h>
 #include <sys/signalfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -128,4 +129,82 @@ int shim_signalfd_read(int fd)
     if (n < 0)
         return -errno;
     return n == sizeof info ? (int)info.ssi_signo : -EIO;
+}
+
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef MOUNT_ATTR_IDMAP
+#define MOUNT_ATTR_IDMAP 0x00100000
+#endif
+
+struct shim_mount_attr {
+    uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+
+static int write_text(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    size_t len = strlen(text);
+    ssize_t n = write(fd, text, len);
+    int e = n == (ssize_t)len ? 0 : (n < 0 ? -errno : -EIO);
+    close(fd);
+    return e;
+}
+
+int shim_userns_fd(const char *uid_map, const char *gid_map)
+{
+    int pipefd[2];
+    if (pipe2(pipefd, O_CLOEXEC) < 0)
+        return -errno;
+    /* A child that only exists in the new user namespace until we hold it. */
+    pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL);
+    if (pid < 0) {
+        int e = -errno;
+        close(pipefd[0]);
+        close(pipefd[1]);
+        return e;
+    }
+    if (pid == 0) {
+        char b;
+        close(pipefd[1]);
+        while (read(pipefd[0], &b, 1) < 0 && errno == EINTR) {}
+        _exit(0);
+    }
+    close(pipefd[0]);
+    char path[64];
+    int r;
+    snprintf(path, sizeof path, "/proc/%d/uid_map", pid);
+    r = write_text(path, uid_map);
+    if (r == 0) {
+        snprintf(path, sizeof path, "/proc/%d/gid_map", pid);
+        r = write_text(path, gid_map);
+    }
+    if (r == 0) {
+        snprintf(path, sizeof path, "/proc/%d/ns/user", pid);
+        r = open(path, O_RDONLY | O_CLOEXEC);
+        if (r < 0)
+            r = -errno;
+    }
+    close(pipefd[1]);
+    int st;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+    return r;
+}
+
+int shim_idmapped_tree(const char *source, int userns_fd, int recursive)
+{
+    unsigned flags = OPEN_TREE_CLONE | O_CLOEXEC | (recursive ? AT_RECURSIVE : 0);
+    int fd = (int)syscall(SYS_open_tree, AT_FDCWD, source, flags);
+    if (fd < 0)
+        return -errno;
+    struct shim_mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd };
+    if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0) {
+        int e = -errno;
+        close(fd);
+        return e;
+    }
+    return fd;
 }

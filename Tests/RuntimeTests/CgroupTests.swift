@@ -54,13 +54,3 @@ final class CgroupHierarchyTests: XCTestCase {
         XCTAssertEqual(CgroupHierarchy.unescape("/plain"), "/plain")
     }
 }
-
-final class MountOptionTests: XCTestCase {
-    func testFlagsPropagationAndData() throws {
-        let p = try MountPlan.parse(["nosuid", "ro", "rw", "noexec", "rslave", "mode=755", "size=1m"], field: "mounts[0]")
-        XCTAssertEqual(p.flags, MountFlags.nosuid | MountFlags.noexec)
-        XCTAssertEqual(p.propagation, [MountFlags.slave | MountFlags.rec])
-        XCTAssertEqual(p.data, ["mode=755", "size=1m"])
-        XCTAssertEqual(MountFlags.describe(MountFlags.bind | MountFlags.rec), "MS_BIND|MS_REC")
-    }
-}

@@ -159,7 +159,7 @@ final class InitPlanCompilerTests: XCTestCase {
         assertCompileError(s, contains: "linux.devices[0].type")
 
         s = baseSpec()
-        s.mounts = [Mount(destination: "/x", type: "tmpfs", source: "tmpfs", options: ["tmpcopyup"])]
+        s.mounts = [Mount(destination: "/x", type: "tmpfs", source: "tmpfs", options: ["copy-symlink"])]
         assertCompileError(s, contains: "mounts[0].options[0]")
 
         s = baseSpec()

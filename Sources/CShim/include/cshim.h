@@ -38,6 +38,12 @@ int shim_rename_noreplace(const char *from, const char *to);
 /* A close-on-exec signalfd for mask, and one read of it: the signal number. */
 int shim_signalfd(const sigset_t *mask);
 int shim_signalfd_read(int fd);
+/* A user namespace with these id maps ("0 100000 65536\n" lines), as an
+ * fd, for idmapped mounts. */
+int shim_userns_fd(const char *uid_map, const char *gid_map);
+/* A detached copy of the mount tree at source (recursive or not) whose
+ * ids are shifted through the user namespace userns_fd. */
+int shim_idmapped_tree(const char *source, int userns_fd, int recursive);
 /* Sends fd over a connected unix socket with SCM_RIGHTS. */
 int shim_send_fd(int sock, int fd, const char *tag);
 
@@ -51,7 +57,9 @@ enum shim_op {
     SHIM_OP_ROOTFS_BIND,     /* s[0]=rootfs: bind it onto itself, open it */
     SHIM_OP_MOUNT,           /* s[0]=source s[1]=target-in-root s[2]=fstype
                                 s[3]=data flags=mountflags n[0]=create kind
-                                n[1]=1 if source is a path inside the root */
+                                n[1]=1 if source is a path inside the root
+                                n[2]=1 to copy the target's old content
+                                into the new mount (tmpcopyup) */
     SHIM_OP_REMOUNT,         /* s[1]=target-in-root flags=extra flags; keeps
                                 the mount's locked flags (statvfs) */
     SHIM_OP_MKNOD,           /* s[1]=path n[0]=mode n[1]=dev n[2]=uid n[3]=gid */
@@ -83,6 +91,10 @@ enum shim_op {
     SHIM_OP_EXEC,            /* execve(looked-up path, argv, envp) */
     SHIM_OP_SETSID,
     SHIM_OP_DEATHSIG,        /* n[0]=signal (0 clears) */
+    SHIM_OP_MOUNT_SETATTR,   /* s[1]=target n[0]=attr_set n[1]=attr_clr
+                                flags=1 for AT_RECURSIVE */
+    SHIM_OP_MOVE_MOUNT,      /* n[0]=detached mount fd s[1]=target
+                                n[1]=create kind */
     SHIM_OP_TERMINAL,        /* n[0]=console socket fd n[1]=rows n[2]=cols
                                 n[3]=uid flags=gid: open a pty in the
                                 container's devpts, send its master over the

@@ -8,7 +8,8 @@ public enum RuntimeFeatures {
     public static let version = "0.1.0"
 
     public static func current() -> Features {
-        let mountOptions = (Array(MountFlags.options.keys) + Array(MountFlags.propagation.keys)).sorted()
+        let mountOptions = (Array(MountFlags.options.keys) + Array(MountFlags.propagation.keys)
+            + Array(MountAttributes.recursive.keys) + ["tmpcopyup", "idmap", "ridmap"]).sorted()
         var caps: [String] = []
         for n in 0...Capabilities.lastCap {
             if let p = cap_to_name(cap_value_t(n)) {
@@ -24,7 +25,7 @@ public enum RuntimeFeatures {
             apparmor: AppArmorFeatures(enabled: false),
             selinux: SELinuxFeatures(enabled: false),
             intelRdt: IntelRdtFeatures(enabled: false),
-            mountExtensions: MountExtensionsFeatures(idmap: IDMapFeatures(enabled: false)),
+            mountExtensions: MountExtensionsFeatures(idmap: IDMapFeatures(enabled: true)),
             netDevices: NetDevicesFeatures(enabled: false)
         )
         return Features(ociVersionMin: "1.0.0", ociVersionMax: OCIVersion.current, hooks: [],

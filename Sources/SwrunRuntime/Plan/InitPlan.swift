@@ -199,6 +199,7 @@ public enum InitPlanCompiler {
 
         var mounts = MountPlan(bundle: input.bundle, sourceKind: input.sourceKind)
         mounts.cgroupBinds = input.cgroupBinds
+        if userNS { mounts.containerMappings = (linux.uidMappings ?? [], linux.gidMappings ?? []) }
         var devIsBound = false
         for (i, m) in (input.spec.mounts ?? []).enumerated() {
             s += try mounts.steps(for: m, index: i)

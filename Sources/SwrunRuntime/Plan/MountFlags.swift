@@ -69,3 +69,32 @@ public enum MountFlags {
         return parts.isEmpty ? "0" : parts.joined(separator: "|")
     }
 }
+
+/// mount_setattr(2) attributes, and the recursive option words of
+/// config.json (crun's extensions, used by podman) that set or clear them.
+public enum MountAttributes {
+    public static let rdonly: UInt64 = 0x1
+    public static let nosuid: UInt64 = 0x2
+    public static let nodev: UInt64 = 0x4
+    public static let noexec: UInt64 = 0x8
+    public static let atimeMask: UInt64 = 0x70
+    public static let relatime: UInt64 = 0
+    public static let noatime: UInt64 = 0x10
+    public static let strictatime: UInt64 = 0x20
+    public static let nodiratime: UInt64 = 0x80
+    public static let nosymfollow: UInt64 = 0x200000
+
+    /// Option → (set, clear).
+    static let recursive: [String: (UInt64, UInt64)] = [
+        "rro": (rdonly, 0), "rrw": (0, rdonly),
+        "rnosuid": (nosuid, 0), "rsuid": (0, nosuid),
+        "rnodev": (nodev, 0), "rdev": (0, nodev),
+        "rnoexec": (noexec, 0), "rexec": (0, noexec),
+        "rnodiratime": (nodiratime, 0), "rdiratime": (0, nodiratime),
+        "rnosymfollow": (nosymfollow, 0), "rsymfollow": (0, nosymfollow),
+        // The atime modes are one field: set one, clear the field.
+        "rrelatime": (relatime, atimeMask), "rnorelatime": (strictatime, atimeMask),
+        "rnoatime": (noatime, atimeMask), "ratime": (relatime, atimeMask),
+        "rstrictatime": (strictatime, atimeMask), "rnostrictatime": (relatime, atimeMask),
+    ]
+}

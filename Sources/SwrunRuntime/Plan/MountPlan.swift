@@ -39,13 +39,16 @@ public struct MountPlan {
         public var flags: UInt = 0
         public var propagation: [UInt] = []
         public var data: [String] = []
+        /// Recursive attributes (rro, rnosuid...) for mount_setattr.
+        public var attrSet: UInt64 = 0
+        public var attrClear: UInt64 = 0
+        public var copyUp = false
+        public var idmap = false
+        public var recursiveIdmap = false
     }
 
-    /// Option words still to come in a later issue, named in the error.
-    static let unsupported: Set<String> = ["tmpcopyup", "idmap", "ridmap", "rro", "rrw", "rnosuid", "rsuid",
-                                            "rnodev", "rdev", "rnoexec", "rexec", "rnodiratime", "rdiratime",
-                                            "rrelatime", "rnorelatime", "rnoatime", "ratime", "rstrictatime",
-                                            "rnostrictatime", "rnosymfollow", "rsymfollow", "copy-symlink"]
+    /// Option words still to come, named in the error.
+    static let unsupported: Set<String> = ["copy-symlink"]
 
     public static func parse(_ options: [String], field: String) throws -> ParsedOptions {
         var out = ParsedOptions()
@@ -54,6 +57,14 @@ public struct MountPlan {
                 if set { out.flags |= flag } else { out.flags &= ~flag }
             } else if let p = MountFlags.propagation[opt] {
                 out.propagation.append(p)
+            } else if let (set, clear) = MountAttributes.recursive[opt] {
+                out.attrSet = (out.attrSet & ~clear) | set
+                out.attrClear = (out.attrClear & ~set) | clear
+            } else if opt == "tmpcopyup" {
+                out.copyUp = true
+            } else if opt == "idmap" || opt == "ridmap" {
+                out.idmap = true
+                out.recursiveIdmap = out.recursiveIdmap || opt == "ridmap"
             } else if unsupported.contains(opt) {
                 throw RuntimeError("\(field).options[\(i)]: mount option \"\(opt)\" is not supported yet")
             } else {
@@ -63,16 +74,17 @@ public struct MountPlan {
         return out
     }
 
+    /// The container's own id mappings: an idmap mount without mappings of
+    /// its own uses them.
+    public var containerMappings: (uids: [LinuxIDMapping], gids: [LinuxIDMapping])?
+
     public func steps(for mount: Mount, index i: Int) throws -> [Step] {
         let field = "mounts[\(i)]"
         let dest = mount.destination
         guard dest.hasPrefix("/") else {
             throw RuntimeError("\(field).destination: must be an absolute path, got \"\(dest)\"")
         }
-        if mount.uidMappings != nil || mount.gidMappings != nil {
-            throw RuntimeError("\(field): idmapped mounts (uidMappings/gidMappings) are not supported yet")
-        }
-        let opts = try MountPlan.parse(mount.options ?? [], field: field)
+        var opts = try MountPlan.parse(mount.options ?? [], field: field)
         let type = mount.type ?? ""
         let isBind = opts.flags & MountFlags.bind != 0 || type == "bind"
         if type == "cgroup" || type == "cgroup2" {
@@ -81,6 +93,17 @@ public struct MountPlan {
         if !isBind && type.isEmpty {
             throw RuntimeError("\(field).type: required for a mount that is not a bind mount")
         }
+        if (mount.uidMappings == nil) != (mount.gidMappings == nil) {
+            throw RuntimeError("\(field): uidMappings and gidMappings go together")
+        }
+        if mount.uidMappings != nil { opts.idmap = true }
+        if opts.idmap && !isBind {
+            throw RuntimeError("\(field): idmapped mounts must be bind mounts")
+        }
+        if opts.copyUp && type != "tmpfs" {
+            throw RuntimeError("\(field).options: tmpcopyup needs a tmpfs, not \"\(type)\"")
+        }
+        if type == "overlay" { opts.data = opts.data.map(overlayOption) }
         let data = opts.data.isEmpty ? nil : opts.data.joined(separator: ",")
         var steps: [Step] = []
         if isBind {
@@ -91,8 +114,17 @@ public struct MountPlan {
             guard let kind = sourceKind(source) else {
                 throw RuntimeError("\(field).source: bind source", path: source, errno: 2)
             }
-            let bindFlags = MountFlags.bind | (opts.flags & MountFlags.rec)
-            steps.append(.mount(source: source, target: dest, fstype: nil, flags: bindFlags, data: nil, create: kind))
+            if opts.idmap {
+                guard let uids = mount.uidMappings ?? containerMappings?.uids,
+                      let gids = mount.gidMappings ?? containerMappings?.gids, !uids.isEmpty, !gids.isEmpty else {
+                    throw RuntimeError("\(field): an idmap mount needs uidMappings and gidMappings (or a user namespace)")
+                }
+                steps.append(.idmappedMount(source: source, target: dest, uidMappings: uids, gidMappings: gids,
+                                            recursive: opts.recursiveIdmap || opts.flags & MountFlags.rec != 0, create: kind))
+            } else {
+                let bindFlags = MountFlags.bind | (opts.flags & MountFlags.rec)
+                steps.append(.mount(source: source, target: dest, fstype: nil, flags: bindFlags, data: nil, create: kind))
+            }
             let rest = opts.flags & ~(MountFlags.bind | MountFlags.rec | MountFlags.remount)
             if rest != 0 {
                 steps.append(.mount(source: nil, target: dest, fstype: nil,
@@ -102,12 +134,24 @@ public struct MountPlan {
             var source = mount.source ?? type
             if source.isEmpty { source = type }
             steps.append(.mount(source: source, target: dest, fstype: type, flags: opts.flags,
-                                data: data, create: .directory))
+                                data: data, create: .directory, copyUp: opts.copyUp))
+        }
+        if opts.attrSet != 0 || opts.attrClear != 0 {
+            steps.append(.mountSetattr(target: dest, set: opts.attrSet, clear: opts.attrClear, recursive: true))
         }
         for p in opts.propagation {
             steps.append(.mount(source: nil, target: dest, fstype: nil, flags: p, data: nil, create: .none))
         }
         return steps
+    }
+
+    /// Overlay layer paths may be relative to the bundle.
+    func overlayOption(_ opt: String) -> String {
+        for key in ["lowerdir=", "upperdir=", "workdir="] where opt.hasPrefix(key) {
+            let paths = opt.dropFirst(key.count).split(separator: ":", omittingEmptySubsequences: false)
+            return key + paths.map { $0.hasPrefix("/") || $0.isEmpty ? String($0) : bundle + "/" + $0 }.joined(separator: ":")
+        }
+        return opt
     }
 
     /// A cgroup mount shows the container its own cgroups: each host

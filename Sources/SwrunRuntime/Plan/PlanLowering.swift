@@ -1,5 +1,6 @@
 import CShim
 import Glibc
+import OCI
 
 /// The plan in C memory, as `shim_spawn` reads it. Opens the fds steps
 /// refer to (namespaces joined by path, the exec fifo) and owns every
@@ -47,6 +48,20 @@ final class LoweredPlan {
         allocations = []
     }
 
+    private var usernsFds: [String: Int32] = [:]
+
+    /// A user namespace holding the mappings, one per distinct mapping.
+    private func usernsFd(_ uids: [LinuxIDMapping], _ gids: [LinuxIDMapping]) throws -> Int32 {
+        func render(_ m: [LinuxIDMapping]) -> String { m.map { "\($0.containerID) \($0.hostID) \($0.size)\n" }.joined() }
+        let (u, g) = (render(uids), render(gids))
+        if let fd = usernsFds[u + "|" + g] { return fd }
+        let fd = shim_userns_fd(u, g)
+        if fd < 0 { throw RuntimeError("create a user namespace for an idmapped mount (\(u.split(separator: "\n").joined(separator: ", ")))", errno: -fd) }
+        fds.append(fd)
+        usernsFds[u + "|" + g] = fd
+        return fd
+    }
+
     private func openFd(_ path: String, _ flags: Int32) throws -> Int32 {
         let fd = try Sys.open(path, flags)
         fds.append(fd)
@@ -90,12 +105,28 @@ final class LoweredPlan {
             c.flags = UInt64(flags)
             c.s.0 = str(path)
         case let .rootfsBind(path): op(SHIM_OP_ROOTFS_BIND); c.s.0 = str(path)
-        case let .mount(source, target, fstype, flags, data, create, sourceInRoot):
+        case let .mount(source, target, fstype, flags, data, create, sourceInRoot, copyUp):
             op(SHIM_OP_MOUNT)
             c.s = (str(source), str(target), str(fstype), str(data))
             c.flags = UInt64(flags)
             c.n.0 = create.rawValue
             c.n.1 = sourceInRoot ? 1 : 0
+            c.n.2 = copyUp ? 1 : 0
+        case let .mountSetattr(target, set, clear, recursive):
+            op(SHIM_OP_MOUNT_SETATTR)
+            c.s.1 = str(target)
+            c.n.0 = Int64(bitPattern: set)
+            c.n.1 = Int64(bitPattern: clear)
+            c.flags = recursive ? 1 : 0
+        case let .idmappedMount(source, target, uids, gids, recursive, create):
+            op(SHIM_OP_MOVE_MOUNT)
+            let userns = try usernsFd(uids, gids)
+            let tree = shim_idmapped_tree(source, userns, recursive ? 1 : 0)
+            if tree < 0 { throw RuntimeError("make an idmapped mount of", path: source, errno: -tree) }
+            fds.append(tree)
+            c.n.0 = Int64(tree)
+            c.n.1 = create.rawValue
+            c.s.1 = str(target)
         case let .remount(target, flags): op(SHIM_OP_REMOUNT); c.s.1 = str(target); c.flags = UInt64(flags)
         case let .mknod(path, mode, major, minor, uid, gid):
             op(SHIM_OP_MKNOD)

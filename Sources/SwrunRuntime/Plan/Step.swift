@@ -1,3 +1,5 @@
+import OCI
+
 /// One primitive the C child executes. The plan compiler produces a flat
 /// list of these from config.json; unit tests assert on it directly.
 /// Paths of mount targets, devices and masks are container paths, resolved
@@ -10,8 +12,16 @@ public enum Step: Equatable {
     /// Sets the propagation of a host mount (`/`, or the rootfs's parent).
     case hostPropagation(path: String, flags: UInt)
     case rootfsBind(String)
+    /// `copyUp`: the target's old content is copied into the new mount
+    /// (tmpcopyup).
     case mount(source: String?, target: String, fstype: String?, flags: UInt, data: String?,
-               create: MountTargetKind, sourceInRoot: Bool = false)
+               create: MountTargetKind, sourceInRoot: Bool = false, copyUp: Bool = false)
+    /// mount_setattr(2) on the mount at target (recursive r* options).
+    case mountSetattr(target: String, set: UInt64, clear: UInt64, recursive: Bool)
+    /// A bind mount whose ids are shifted by the mappings (idmap, ridmap):
+    /// made detached by the parent, attached by the child.
+    case idmappedMount(source: String, target: String, uidMappings: [LinuxIDMapping], gidMappings: [LinuxIDMapping],
+                       recursive: Bool, create: MountTargetKind)
     /// MS_REMOUNT|MS_BIND with `flags`, keeping the mount's locked flags.
     case remount(target: String, flags: UInt)
     case mknod(path: String, mode: UInt32, major: Int64, minor: Int64, uid: UInt32, gid: UInt32)
@@ -63,7 +73,10 @@ extension Step: CustomStringConvertible {
         case let .unshare(flags): return "unshare \(NamespaceKinds.names(cloneFlags: flags))"
         case let .hostPropagation(path, flags): return "set propagation of \(path) to \(MountFlags.describe(flags))"
         case let .rootfsBind(path): return "bind the rootfs \(path) onto itself"
-        case let .mount(source, target, fstype, flags, data, _, _):
+        case let .mountSetattr(target, set, clear, recursive):
+            return "set mount attributes of \(target) (set 0x\(String(set, radix: 16)), clear 0x\(String(clear, radix: 16))\(recursive ? ", recursively" : ""))"
+        case let .idmappedMount(source, target, _, _, _, _): return "idmapped bind mount \(source) on \(target)"
+        case let .mount(source, target, fstype, flags, data, _, _, _):
             var s = "mount \(source ?? "none") on \(target)"
             if let fstype { s += " type \(fstype)" }
             s += " (\(MountFlags.describe(flags))"

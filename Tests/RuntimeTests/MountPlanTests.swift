@@ -1,0 +1,57 @@
+import OCI
+@testable import SwrunRuntime
+import XCTest
+
+final class MountOptionTests: XCTestCase {
+    func testFlagsPropagationAndData() throws {
+        let p = try MountPlan.parse(["nosuid", "ro", "rw", "noexec", "rslave", "mode=755", "size=1m"], field: "mounts[0]")
+        XCTAssertEqual(p.flags, MountFlags.nosuid | MountFlags.noexec)
+        XCTAssertEqual(p.propagation, [MountFlags.slave | MountFlags.rec])
+        XCTAssertEqual(p.data, ["mode=755", "size=1m"])
+        XCTAssertEqual(MountFlags.describe(MountFlags.bind | MountFlags.rec), "MS_BIND|MS_REC")
+    }
+}
+
+final class MountExtensionTests: XCTestCase {
+    func plan() -> MountPlan {
+        MountPlan(bundle: "/b", sourceKind: { $0.hasPrefix("/host") ? .directory : nil })
+    }
+
+    func testRecursiveAttributesBecomeMountSetattr() throws {
+        let p = try MountPlan.parse(["rbind", "rro", "rnosuid", "rnoatime"], field: "mounts[0]")
+        XCTAssertEqual(p.attrSet, MountAttributes.rdonly | MountAttributes.nosuid | MountAttributes.noatime)
+        XCTAssertEqual(p.attrClear, MountAttributes.atimeMask)
+        let steps = try plan().steps(for: Mount(destination: "/d", type: "bind", source: "/host/d", options: ["rbind", "rro"]), index: 0)
+        XCTAssertEqual(steps.last, .mountSetattr(target: "/d", set: MountAttributes.rdonly, clear: 0, recursive: true))
+    }
+
+    func testTmpcopyupIsOnlyForTmpfs() throws {
+        let steps = try plan().steps(for: Mount(destination: "/etc", type: "tmpfs", source: "tmpfs", options: ["tmpcopyup", "mode=755"]), index: 0)
+        XCTAssertEqual(steps, [.mount(source: "tmpfs", target: "/etc", fstype: "tmpfs", flags: 0, data: "mode=755",
+                                      create: .directory, copyUp: true)])
+        XCTAssertThrowsError(try plan().steps(for: Mount(destination: "/x", type: "bind", source: "/host/x", options: ["bind", "tmpcopyup"]), index: 3)) {
+            XCTAssertTrue("\($0)".contains("mounts[3].options"))
+        }
+    }
+
+    func testIdmapMountUsesItsMappingsOrTheContainers() throws {
+        let m = [LinuxIDMapping(containerID: 0, hostID: 1000, size: 10)]
+        let steps = try plan().steps(for: Mount(destination: "/d", type: "bind", source: "/host/d", options: ["rbind", "ridmap"],
+                                                uidMappings: m, gidMappings: m), index: 0)
+        XCTAssertEqual(steps.first, .idmappedMount(source: "/host/d", target: "/d", uidMappings: m, gidMappings: m, recursive: true, create: .directory))
+        XCTAssertThrowsError(try plan().steps(for: Mount(destination: "/d", type: "bind", source: "/host/d", options: ["bind", "idmap"]), index: 1)) {
+            XCTAssertTrue("\($0)".contains("mounts[1]"))
+        }
+        var withUserNS = plan()
+        withUserNS.containerMappings = (m, m)
+        let steps2 = try withUserNS.steps(for: Mount(destination: "/d", type: "bind", source: "/host/d", options: ["bind", "idmap"]), index: 0)
+        XCTAssertEqual(steps2.first, .idmappedMount(source: "/host/d", target: "/d", uidMappings: m, gidMappings: m, recursive: false, create: .directory))
+    }
+
+    func testOverlayLayersAreResolvedAgainstTheBundle() throws {
+        let steps = try plan().steps(for: Mount(destination: "/o", type: "overlay", source: "overlay",
+                                                options: ["lowerdir=l1:/abs/l2", "upperdir=up", "workdir=/w", "volatile"]), index: 0)
+        XCTAssertEqual(steps, [.mount(source: "overlay", target: "/o", fstype: "overlay", flags: 0,
+                                      data: "lowerdir=/b/l1:/abs/l2,upperdir=/b/up,workdir=/w,volatile", create: .directory)])
+    }
+}
