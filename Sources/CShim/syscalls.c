@@ -208,3 +208,8 @@ int shim_idmapped_tree(const char *source, int userns_fd, int recursive)
     }
     return fd;
 }
+
+int shim_memfd(const char *name)
+{
+    RET(syscall(SYS_memfd_create, name, 1U /* MFD_CLOEXEC */));
+}

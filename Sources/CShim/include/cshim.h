@@ -44,6 +44,8 @@ int shim_userns_fd(const char *uid_map, const char *gid_map);
 /* A detached copy of the mount tree at source (recursive or not) whose
  * ids are shifted through the user namespace userns_fd. */
 int shim_idmapped_tree(const char *source, int userns_fd, int recursive);
+/* An anonymous close-on-exec file (memfd_create). */
+int shim_memfd(const char *name);
 /* Sends fd over a connected unix socket with SCM_RIGHTS. */
 int shim_send_fd(int sock, int fd, const char *tag);
 

@@ -47,6 +47,7 @@ extension Runtime {
                                      created: Clock.rfc3339(nanos: true), owner: "",
                                      annotations: spec.annotations, ownPidNamespace: ownPidNS)
         record.process = spec.process
+        record.seccomp = spec.linux?.seccomp
         let lock = try store.create(record)
         defer { lock.release() }
         PhaseTimer.mark("publish state dir")

@@ -39,7 +39,8 @@ extension Runtime {
         }
         let initPid = record.pid!
         let plan = try ExecPlanCompiler.compile(process, target: ExecTarget(initPid: initPid, namespaces: try namespacesToJoin(initPid)),
-                                                preserveFds: options.preserveFds)
+                                                preserveFds: options.preserveFds,
+                                                seccomp: try record.seccomp.map(SeccompCompiler.compile))
 
         var consoleFd: Int32 = -1
         var ptySocket: Int32 = -1

@@ -21,7 +21,6 @@ public enum UnsupportedFeatures {
             if p.execCPUAffinity != nil { found.append("process.execCPUAffinity") }
         }
         if let l = spec.linux {
-            if l.seccomp != nil { found.append("linux.seccomp") }
             if !(l.mountLabel ?? "").isEmpty { found.append("linux.mountLabel") }
             if l.intelRdt != nil { found.append("linux.intelRdt") }
             if l.personality != nil { found.append("linux.personality") }

@@ -2,6 +2,10 @@ import OCI
 
 /// What `exec` needs to know of a running container.
 public struct ExecTarget {
+    public init(initPid: Int32, namespaces: [(type: String, flag: Int32)]) {
+        self.initPid = initPid
+        self.namespaces = namespaces
+    }
     public var initPid: Int32
     /// Namespaces of the init that differ from ours, as (type, flag):
     /// the ones the new process joins.
@@ -12,7 +16,8 @@ public struct ExecTarget {
 /// init's namespaces (user first, pid before clone), its cgroups (by the
 /// parent), then the same process steps as the init.
 public enum ExecPlanCompiler {
-    public static func compile(_ process: Process, target: ExecTarget, preserveFds: Int) throws -> InitPlan {
+    public static func compile(_ process: Process, target: ExecTarget, preserveFds: Int,
+                               seccomp: SeccompCompiler.Program? = nil) throws -> InitPlan {
         var plan = InitPlan()
         plan.argv = process.args ?? []
         plan.env = process.env ?? []
@@ -22,7 +27,8 @@ public enum ExecPlanCompiler {
             if type == "pid" { plan.pidNamespacePath = path } else { s.append(.setns(path: path, type: flag)) }
         }
         s.append(.setsid)
-        s += try InitPlanCompiler.processSteps(process, env: plan.env, preserveFds: preserveFds)
+        s += try InitPlanCompiler.processSteps(process, env: plan.env, preserveFds: preserveFds, seccomp: seccomp)
+        s += InitPlanCompiler.lateSeccomp(process, seccomp)
         s.append(.exec)
         plan.steps = s
         return plan

@@ -147,8 +147,10 @@ public enum InitPlanCompiler {
         // second wait is for that, and the cgroup namespace is rooted there.
         s.append(.syncWait)
         if newNS & NamespaceKinds.newcgroup != 0 { s.append(.unshare(flags: NamespaceKinds.newcgroup)) }
-        s += try processSteps(process, env: plan.env, preserveFds: input.preserveFds)
+        let seccomp = try linux.seccomp.map(SeccompCompiler.compile)
+        s += try processSteps(process, env: plan.env, preserveFds: input.preserveFds, seccomp: seccomp)
         s.append(.waitExecFifo(path: input.fifoPath))
+        s += lateSeccomp(process, seccomp)
         s.append(.exec)
         plan.steps = s
         return plan
@@ -156,7 +158,8 @@ public enum InitPlanCompiler {
 
     /// From the terminal to READY: what the container's init and an exec'd
     /// process both do once they are in the container.
-    static func processSteps(_ process: Process, env: [String], preserveFds: Int) throws -> [Step] {
+    static func processSteps(_ process: Process, env: [String], preserveFds: Int,
+                             seccomp: SeccompCompiler.Program?) throws -> [Step] {
         guard let argv0 = process.args?.first, !argv0.isEmpty else {
             throw RuntimeError("process.args: must name the command to run")
         }
@@ -169,17 +172,29 @@ public enum InitPlanCompiler {
                                uid: process.user.uid, gid: process.user.gid))
         }
         s += try rlimitSteps(process.rlimits ?? [])
+        // Only stdio and the preserved fds reach the process.
+        s.append(.preserveFds(preserveFds))
+        // Without no_new_privs, loading a filter takes CAP_SYS_ADMIN: load
+        // it before the credentials change (with it, see lateSeccomp).
+        if let seccomp, process.noNewPrivileges != true {
+            s.append(.seccomp(program: seccomp.instructions, flags: seccomp.flags))
+        }
         s += try credentialSteps(process)
         if process.noNewPrivileges == true { s.append(.noNewPrivileges) }
         s.append(.umask(process.user.umask ?? 0o022))
         s.append(.chdir(process.cwd))
         let pathVar = env.last { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) } ?? defaultPath
         s.append(.lookupExecutable(name: argv0, searchPath: pathVar))
-        // Only stdio and the preserved fds reach the process.
-        s.append(.preserveFds(preserveFds))
         s.append(.deathSignal(0))
         s.append(.ready)
         return s
+    }
+
+    /// With no_new_privs the filter goes on last, right before execve, so
+    /// that as few syscalls as possible run under it (as runc does).
+    static func lateSeccomp(_ process: Process, _ seccomp: SeccompCompiler.Program?) -> [Step] {
+        guard let seccomp, process.noNewPrivileges == true else { return [] }
+        return [.seccomp(program: seccomp.instructions, flags: seccomp.flags)]
     }
 
     static func rootfsSteps(_ input: InitPlanInput, linux: Linux, userNS: Bool) throws -> [Step] {

@@ -30,6 +30,8 @@ public struct ContainerRecord: Codable, Equatable {
     /// alive means creation is under way, gone means it crashed.
     /// The config's process, the defaults of `exec`.
     public var process: Process?
+    /// The config's seccomp profile, which exec'd processes get too.
+    public var seccomp: LinuxSeccomp?
     public var creatorPid: Int32
     public var creatorStartTime: UInt64
 

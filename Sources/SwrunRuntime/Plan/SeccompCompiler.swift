@@ -1,0 +1,118 @@
+import CShim
+import Glibc
+import OCI
+
+/// Compiles `linux.seccomp` into a BPF program with libseccomp, in the
+/// parent: the child only loads the instructions.
+public enum SeccompCompiler {
+    public struct Program: Equatable {
+        /// struct sock_filter instructions, 8 bytes each.
+        public var instructions: [UInt64]
+        public var flags: UInt32
+    }
+
+    static func action(_ name: String, errnoRet: UInt32?, field: String) throws -> UInt32 {
+        switch name {
+        case "SCMP_ACT_KILL", "SCMP_ACT_KILL_THREAD": return 0x0000_0000
+        case "SCMP_ACT_KILL_PROCESS": return 0x8000_0000
+        case "SCMP_ACT_TRAP": return 0x0003_0000
+        case "SCMP_ACT_ERRNO": return 0x0005_0000 | ((errnoRet ?? UInt32(EPERM)) & 0xffff)
+        case "SCMP_ACT_TRACE": return 0x7ff0_0000 | ((errnoRet ?? UInt32(EPERM)) & 0xffff)
+        case "SCMP_ACT_LOG": return 0x7ffc_0000
+        case "SCMP_ACT_ALLOW": return 0x7fff_0000
+        case "SCMP_ACT_NOTIFY": throw RuntimeError("\(field): SCMP_ACT_NOTIFY (a seccomp listener) is not supported yet")
+        default: throw RuntimeError("\(field): unknown seccomp action \"\(name)\"")
+        }
+    }
+
+    static let operators: [String: scmp_compare] = [
+        "SCMP_CMP_NE": SCMP_CMP_NE, "SCMP_CMP_LT": SCMP_CMP_LT, "SCMP_CMP_LE": SCMP_CMP_LE,
+        "SCMP_CMP_EQ": SCMP_CMP_EQ, "SCMP_CMP_GE": SCMP_CMP_GE, "SCMP_CMP_GT": SCMP_CMP_GT,
+        "SCMP_CMP_MASKED_EQ": SCMP_CMP_MASKED_EQ,
+    ]
+
+    static let flagValues: [String: UInt32] = [
+        "SECCOMP_FILTER_FLAG_TSYNC": 1, "SECCOMP_FILTER_FLAG_LOG": 2, "SECCOMP_FILTER_FLAG_SPEC_ALLOW": 4,
+    ]
+
+    public static func compile(_ seccomp: LinuxSeccomp) throws -> Program {
+        if seccomp.listenerPath?.isEmpty == false {
+            throw RuntimeError("linux.seccomp.listenerPath: a seccomp listener is not supported yet")
+        }
+        let defaultAction = try action(seccomp.defaultAction, errnoRet: seccomp.defaultErrnoRet, field: "linux.seccomp.defaultAction")
+        guard let ctx = seccomp_init(defaultAction) else {
+            throw RuntimeError("linux.seccomp: seccomp_init failed")
+        }
+        defer { seccomp_release(ctx) }
+        // swrun sets no_new_privs itself when the config asks for it.
+        _ = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)
+        var flags: UInt32 = 0
+        for (i, f) in (seccomp.flags ?? []).enumerated() {
+            guard let v = flagValues[f] else {
+                throw RuntimeError("linux.seccomp.flags[\(i)]: unknown or unsupported flag \"\(f)\"")
+            }
+            flags |= v
+        }
+        for (i, arch) in (seccomp.architectures ?? []).enumerated() {
+            let name = arch.hasPrefix("SCMP_ARCH_") ? String(arch.dropFirst(10)).lowercased() : arch.lowercased()
+            let token = seccomp_arch_resolve_name(name)
+            guard token != 0 else { throw RuntimeError("linux.seccomp.architectures[\(i)]: unknown architecture \"\(arch)\"") }
+            let r = seccomp_arch_add(ctx, token)
+            if r < 0 && r != -EEXIST {
+                throw RuntimeError("linux.seccomp.architectures[\(i)]: add \(arch)", errno: -r)
+            }
+        }
+        for (i, rule) in (seccomp.syscalls ?? []).enumerated() {
+            let field = "linux.seccomp.syscalls[\(i)]"
+            let act = try action(rule.action, errnoRet: rule.errnoRet, field: field + ".action")
+            // A rule that does what the default does adds nothing (and
+            // libseccomp refuses it).
+            if act == defaultAction { continue }
+            let conditions = try (rule.args ?? []).enumerated().map { j, a -> scmp_arg_cmp in
+                guard let op = operators[a.op] else {
+                    throw RuntimeError("\(field).args[\(j)].op: unknown operator \"\(a.op)\"")
+                }
+                guard a.index < 6 else { throw RuntimeError("\(field).args[\(j)].index: must be below 6") }
+                return scmp_arg_cmp(arg: a.index, op: op, datum_a: a.value, datum_b: a.valueTwo ?? 0)
+            }
+            // libseccomp ANDs the conditions of a rule and allows one per
+            // argument: several on one argument mean one rule each (OR),
+            // as runc does.
+            let indexes = conditions.map(\.arg)
+            let groups: [[scmp_arg_cmp]] = Set(indexes).count == indexes.count ? [conditions] : conditions.map { [$0] }
+            for name in rule.names {
+                let nr = seccomp_syscall_resolve_name(name)
+                // Names this kernel/libseccomp does not know are skipped, as runc does.
+                if nr == __NR_SCMP_ERROR { continue }
+                for group in groups {
+                    let r = group.withUnsafeBufferPointer {
+                        seccomp_rule_add_array(ctx, act, nr, UInt32($0.count), $0.baseAddress)
+                    }
+                    if r < 0 && r != -EEXIST {
+                        throw RuntimeError("\(field): add the rule for \(name)", errno: -r)
+                    }
+                }
+            }
+        }
+        let fd = shim_memfd("swrun-seccomp")
+        if fd < 0 { throw RuntimeError("memfd_create for the seccomp filter", errno: -fd) }
+        defer { Sys.close(fd) }
+        let r = seccomp_export_bpf(ctx, fd)
+        if r < 0 { throw RuntimeError("linux.seccomp: export the filter", errno: -r) }
+        lseek(fd, 0, SEEK_SET)
+        var bytes: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            bytes += buf[0..<n]
+        }
+        guard !bytes.isEmpty, bytes.count % 8 == 0 else {
+            throw RuntimeError("linux.seccomp: libseccomp produced no filter")
+        }
+        let instructions = bytes.withUnsafeBytes { raw in
+            (0..<(bytes.count / 8)).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self) }
+        }
+        return Program(instructions: instructions, flags: flags)
+    }
+}
