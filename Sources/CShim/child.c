@@ -110,49 +110,72 @@ static int resolve_create(struct child *c, const char *path, int create,
     char buf[PATH_MAX];
     if (snprintf(buf, sizeof buf, "%s", skip_slashes(path)) >= (int)sizeof buf)
         return -ENAMETOOLONG;
-    size_t len = strlen(buf);
-    while (len > 0 && buf[len - 1] == '/')
-        buf[--len] = '\0';
-
-    int parent = open_in_root(c, "/", O_DIRECTORY);
-    if (parent < 0)
-        return parent;
-    char *comp = buf;
-    for (;;) {
-        char *slash = strchr(comp, '/');
-        int last = slash == NULL;
-        if (!last)
-            *slash = '\0';
-        /* Resolve the prefix up to this component from the root again. */
-        int next = open_in_root(c, buf, 0);
-        if (next == -ENOENT) {
-            int r;
-            if (last && create == SHIM_CREATE_FILE) {
-                *what = "create file";
-                r = openat(parent, comp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-                if (r >= 0)
-                    close(r);
-            } else {
-                *what = "mkdirat";
-                r = mkdirat(parent, comp, 0755);
+    /* A dangling symlink on the way is followed, inside the root, and what
+     * it points to is created: the walk restarts on the new path. */
+    for (int hops = 0; hops < 40; hops++) {
+        size_t len = strlen(buf);
+        while (len > 0 && buf[len - 1] == '/')
+            buf[--len] = '\0';
+        int parent = open_in_root(c, "/", O_DIRECTORY);
+        if (parent < 0)
+            return parent;
+        char *comp = buf;
+        int restart = 0;
+        for (;;) {
+            char *slash = strchr(comp, '/');
+            int last = slash == NULL;
+            if (!last)
+                *slash = '\0';
+            int next = open_in_root(c, buf, 0);
+            if (next == -ENOENT) {
+                char link[PATH_MAX];
+                ssize_t n = readlinkat(parent, comp, link, sizeof link - 1);
+                if (n >= 0) {
+                    link[n] = '\0';
+                    char rebuilt[PATH_MAX];
+                    int dirlen = (int)(comp - buf);
+                    const char *rest = last ? "" : slash + 1;
+                    int w = link[0] == '/'
+                        ? snprintf(rebuilt, sizeof rebuilt, "%s%s%s", skip_slashes(link), *rest ? "/" : "", rest)
+                        : snprintf(rebuilt, sizeof rebuilt, "%.*s%s%s%s", dirlen, buf, link, *rest ? "/" : "", rest);
+                    close(parent);
+                    if (w >= (int)sizeof rebuilt)
+                        return -ENAMETOOLONG;
+                    memcpy(buf, rebuilt, (size_t)w + 1);
+                    restart = 1;
+                    break;
+                }
+                int r;
+                if (last && create == SHIM_CREATE_FILE) {
+                    *what = "create file";
+                    r = openat(parent, comp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+                    if (r >= 0)
+                        close(r);
+                } else {
+                    *what = "mkdirat";
+                    r = mkdirat(parent, comp, 0755);
+                }
+                if (r < 0 && errno != EEXIST) {
+                    int e = -errno;
+                    close(parent);
+                    return e;
+                }
+                *what = "openat2";
+                next = open_in_root(c, buf, 0);
             }
-            if (r < 0 && errno != EEXIST) {
-                int e = -errno;
-                close(parent);
-                return e;
-            }
-            *what = "openat2";
-            next = open_in_root(c, buf, 0);
+            close(parent);
+            if (next < 0)
+                return next;
+            if (last)
+                return next;
+            *slash = '/';
+            comp = slash + 1;
+            parent = next;
         }
-        close(parent);
-        if (next < 0)
-            return next;
-        if (last)
-            return next;
-        *slash = '/';
-        comp = slash + 1;
-        parent = next;
+        if (!restart)
+            break;
     }
+    return -ELOOP;
 }
 
 static int path_in_root(struct child *c, const char *path, int create,

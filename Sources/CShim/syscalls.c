@@ -194,14 +194,14 @@ int shim_userns_fd(const char *uid_map, const char *gid_map)
     return r;
 }
 
-int shim_idmapped_tree(const char *source, int userns_fd, int recursive)
+int shim_idmapped_tree(const char *source, int userns_fd, int recursive_tree, int recursive_idmap)
 {
-    unsigned flags = OPEN_TREE_CLONE | O_CLOEXEC | (recursive ? AT_RECURSIVE : 0);
+    unsigned flags = OPEN_TREE_CLONE | O_CLOEXEC | (recursive_tree ? AT_RECURSIVE : 0);
     int fd = (int)syscall(SYS_open_tree, AT_FDCWD, source, flags);
     if (fd < 0)
         return -errno;
     struct shim_mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd };
-    if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0) {
+    if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | (recursive_idmap ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0) {
         int e = -errno;
         close(fd);
         return e;

@@ -216,12 +216,13 @@ func checkExecCPUAffinity(_ spec: Spec) -> [SpecError] {
 
 // MARK: - Mounts and hooks
 
-/// Mount destinations must be absolute. (The spec still tolerates relative
-/// ones on Linux; runc and swrun do not.)
+/// Mount destinations must name a path. A relative one is deprecated but
+/// allowed: it is taken relative to "/" (config.md, as runc does).
 func checkMountDestinations(_ spec: Spec) -> [SpecError] {
     var errors: [SpecError] = []
-    for (i, mount) in (spec.mounts ?? []).enumerated() where !isAbsolute(mount.destination) {
-        errors.append(problem("mounts[\(i)].destination", "must be an absolute path, got \(quoted(mount.destination))"))
+    for (i, mount) in (spec.mounts ?? []).enumerated()
+    where mount.destination.isEmpty || mount.destination.split(separator: "/").contains("..") {
+        errors.append(problem("mounts[\(i)].destination", "must be a path without \"..\", got \(quoted(mount.destination))"))
     }
     return errors
 }

@@ -88,15 +88,6 @@ final class CgroupTests: IntegrationTestCase {
         res["cpu"] = ["shares": 512]
         sb.bundle.resources = res
         let id = sb.newID()
-        if !Suite.isRunc {
-            // swrun writes no resource limits yet (issue: cgroups): it must
-            // refuse them by name rather than run the container unlimited.
-            try sb.prepare(id)
-            XCTAssertFails(sb.swrun(["create", "--bundle", sb.bundle.path, id]),
-                           mentioning: ["linux.resources.memory"])
-            sb.assertNoTrace(of: id)
-            return
-        }
         XCTAssertSucceeds(try sb.create(id))
         let base = "/sys/fs/cgroup"
         XCTAssertEqual(trimmed(readFile("\(base)/memory/swrun-it/\(id)/memory.limit_in_bytes") ?? ""), "67108864")
@@ -110,13 +101,6 @@ final class CgroupTests: IntegrationTestCase {
         var res = sb.bundle.resources
         res["pids"] = ["limit": 4]
         sb.bundle.resources = res
-        if !Suite.isRunc {
-            let id = sb.newID()
-            try sb.prepare(id)
-            XCTAssertFails(sb.swrun(["create", "--bundle", sb.bundle.path, id]), mentioning: ["linux.resources.pids"])
-            sb.assertNoTrace(of: id)
-            return
-        }
         let r = try sb.run(sb.newID())
         let forked = lines(r.stdout).compactMap { Int($0) }.last ?? 0
         XCTAssertLessThan(forked, 8, "pids.max=4 should stop the shell from forking 8 children: \(r)")
@@ -137,15 +121,6 @@ final class CgroupTests: IntegrationTestCase {
         res["devices"] = (res["devices"] as? [[String: Any]] ?? []) +
             [["allow": true, "type": "c", "major": 240, "minor": 0, "access": "rwm"]]
         sb.bundle.resources = res
-        if !Suite.isRunc {
-            // Allow rules come with the cgroup issue; until then a clear refusal.
-            let id = sb.newID()
-            try sb.prepare(id)
-            XCTAssertFails(sb.swrun(["create", "--bundle", sb.bundle.path, id]),
-                           mentioning: ["linux.resources.devices[1]"])
-            sb.assertNoTrace(of: id)
-            return
-        }
         let allowed = try sb.run(sb.newID())
         XCTAssertTrue(allowed.stderr.contains("No such device"), "\(allowed)")
     }

@@ -178,8 +178,12 @@ final class MountOptionTests: IntegrationTestCase {
     @discardableResult
     private func run(_ sb: Sandbox, _ script: String, file: StaticString = #filePath, line: UInt = #line) throws -> ProcResult {
         sb.bundle.args = ["sh", "-c", script]
+        let before = readFile("/proc/self/mountinfo") ?? ""
         let r = try sb.run(sb.newID(), file: file, line: line)
         XCTAssertSucceeds(r, file: file, line: line)
+        let after = readFile("/proc/self/mountinfo") ?? ""
+        XCTAssertEqual(Set(lines(after)).subtracting(lines(before)).sorted(), [],
+                       "the container's mounts leaked into the test's mount namespace", file: file, line: line)
         return r
     }
 
@@ -449,7 +453,9 @@ final class MountOptionTests: IntegrationTestCase {
         // rdev, rexec and rrelatime clear those flags in the container's copy.
         let sb = try makeSandbox()
         let tree = try MountFixture.treeWithSubmount(self, sb, subOptions: ["nosuid", "nodev", "noexec", "noatime"])
-        _ = runProcess(["mount", "-o", "remount,ro,nosuid,nodev,noexec,noatime", tree + "/sub"])
+        // A bind remount: per-mount flags only (a plain remount,ro would make the
+        // tmpfs superblock read-only, which no mount attribute can undo).
+        XCTAssertSucceeds(runProcess(["mount", "-o", "remount,bind,ro,nosuid,nodev,noexec,noatime", tree + "/sub"]))
         XCTAssertTrue(MountFixture.entry(readFile("/proc/self/mountinfo") ?? "", at: tree + "/sub")?.options.contains("ro") ?? false,
                       "precondition: the host submount is read-only")
         sb.bundle.addMount(destination: "/cleared", type: "bind", source: tree,

@@ -14,6 +14,7 @@ final class InitPlanCompilerTests: XCTestCase {
         var input = InitPlanInput(spec: spec, bundle: "/b", rootfs: "/b/rootfs", fifoPath: "/run/x/exec.fifo",
                                   sourceKind: { userDirs.contains($0) ? .directory : ($0.hasPrefix("/host/") ? .file : nil) })
         input.cgroupBinds = [.init(name: "cpu", hostPath: "/sys/fs/cgroup/cpu/c1")]
+        input.rootfsParentMount = "/b"
         return try InitPlanCompiler.compile(input)
     }
 
@@ -25,8 +26,10 @@ final class InitPlanCompilerTests: XCTestCase {
         XCTAssertEqual(Array(plan.steps.prefix(3)), [.deathSignal(9), .syncWait, .setsid])
         XCTAssertEqual(plan.steps.filter { $0 == .syncWait }.count, 2, "one wait for the id maps, one for the cgroup join")
         XCTAssertEqual(plan.steps[3], .hostPropagation(path: "/", flags: MountFlags.slave | MountFlags.rec))
-        XCTAssertEqual(plan.steps[4], .rootfsBind("/b/rootfs"))
-        XCTAssertEqual(plan.steps[5], .mount(source: "proc", target: "/proc", fstype: "proc", flags: 0, data: nil, create: .directory))
+        XCTAssertEqual(plan.steps[4], .hostPropagation(path: "/b", flags: MountFlags.private), "the rootfs's parent mount is made private")
+        XCTAssertEqual(plan.steps[5], .rootfsBind("/b/rootfs"))
+        XCTAssertEqual(plan.steps[6], .mount(source: "proc", target: "/proc", fstype: "proc", flags: 0, data: nil, create: .directory))
+        XCTAssertEqual(plan.stepFields[6], "mounts[0]", "a mount step names its config entry")
         let tail = Array(plan.steps.suffix(5))
         XCTAssertEqual(tail, [.lookupExecutable(name: "sh", searchPath: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
                               .deathSignal(0), .ready, .waitExecFifo(path: "/run/x/exec.fifo"), .exec])
@@ -135,7 +138,7 @@ final class InitPlanCompilerTests: XCTestCase {
 
     func testBadInputNamesTheField() {
         var s = baseSpec()
-        s.mounts = [Mount(destination: "tmp", type: "tmpfs", source: "tmpfs")]
+        s.mounts = [Mount(destination: "", type: "tmpfs", source: "tmpfs")]
         assertCompileError(s, contains: "mounts[0].destination")
 
         s = baseSpec()

@@ -38,14 +38,16 @@ final class MountExtensionTests: XCTestCase {
         let m = [LinuxIDMapping(containerID: 0, hostID: 1000, size: 10)]
         let steps = try plan().steps(for: Mount(destination: "/d", type: "bind", source: "/host/d", options: ["rbind", "ridmap"],
                                                 uidMappings: m, gidMappings: m), index: 0)
-        XCTAssertEqual(steps.first, .idmappedMount(source: "/host/d", target: "/d", uidMappings: m, gidMappings: m, recursive: true, create: .directory))
+        XCTAssertEqual(steps.first, .idmappedMount(source: "/host/d", target: "/d", uidMappings: m, gidMappings: m,
+                                                   recursiveTree: true, recursiveIdmap: true, create: .directory))
         XCTAssertThrowsError(try plan().steps(for: Mount(destination: "/d", type: "bind", source: "/host/d", options: ["bind", "idmap"]), index: 1)) {
             XCTAssertTrue("\($0)".contains("mounts[1]"))
         }
         var withUserNS = plan()
         withUserNS.containerMappings = (m, m)
         let steps2 = try withUserNS.steps(for: Mount(destination: "/d", type: "bind", source: "/host/d", options: ["bind", "idmap"]), index: 0)
-        XCTAssertEqual(steps2.first, .idmappedMount(source: "/host/d", target: "/d", uidMappings: m, gidMappings: m, recursive: false, create: .directory))
+        XCTAssertEqual(steps2.first, .idmappedMount(source: "/host/d", target: "/d", uidMappings: m, gidMappings: m,
+                                                    recursiveTree: false, recursiveIdmap: false, create: .directory))
     }
 
     func testOverlayLayersAreResolvedAgainstTheBundle() throws {

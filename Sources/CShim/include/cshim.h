@@ -41,9 +41,10 @@ int shim_signalfd_read(int fd);
 /* A user namespace with these id maps ("0 100000 65536\n" lines), as an
  * fd, for idmapped mounts. */
 int shim_userns_fd(const char *uid_map, const char *gid_map);
-/* A detached copy of the mount tree at source (recursive or not) whose
- * ids are shifted through the user namespace userns_fd. */
-int shim_idmapped_tree(const char *source, int userns_fd, int recursive);
+/* A detached copy of the mount at source (with its submounts when
+ * recursive_tree) whose ids are shifted through the user namespace
+ * userns_fd (in the submounts too when recursive_idmap). */
+int shim_idmapped_tree(const char *source, int userns_fd, int recursive_tree, int recursive_idmap);
 /* An anonymous close-on-exec file (memfd_create). */
 int shim_memfd(const char *name);
 /* Sends fd over a connected unix socket with SCM_RIGHTS. */

@@ -34,6 +34,9 @@ public struct HybridCgroupManager: CgroupManager {
     /// Writes the device rules to the v1 devices controller: deny all,
     /// then each rule in order. (v2 needs an eBPF program: not yet.)
     public func apply(deviceRules: [DeviceRule]) throws {
+        if !hierarchies.contains(where: { $0.controllers.contains("devices") }) {
+            throw RuntimeError("linux.resources.devices: this host has no v1 devices controller, and cgroup v2 device rules (an eBPF program) are not supported yet")
+        }
         for (h, path) in zip(hierarchies, paths) where h.controllers.contains("devices") {
             try CgroupFile.write(path, "devices.deny", "a")
             for rule in deviceRules {

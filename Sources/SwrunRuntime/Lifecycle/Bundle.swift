@@ -30,7 +30,7 @@ public struct Bundle {
         }
         let problems = validate(spec)
         if !problems.isEmpty {
-            throw RuntimeError(problems.map { "config.json: \($0)" }.joined(separator: "\n"))
+            throw RuntimeError(problems.map(\.description).joined(separator: "\n"))
         }
         guard let root = spec.root?.path, !root.isEmpty else {
             throw RuntimeError("config.json: root.path: required")

@@ -93,6 +93,7 @@ extension Runtime {
             record.createdCgroupDirs = try cgroups.create()
             try store.save(record)
             try cgroups.apply(deviceRules: try DeviceRule.rules(for: spec))
+            try ResourceApplier(hierarchies: hierarchies, paths: cgroups.paths).apply(spec.linux?.resources)
             PhaseTimer.mark("create cgroups")
 
             let child = try InitProcess.spawn(plan, consoleFd: consoleFd)

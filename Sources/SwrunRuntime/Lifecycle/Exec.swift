@@ -76,6 +76,13 @@ extension Runtime {
                     throw RuntimeError("add the exec process to cgroup: write \(child.pid) to", path: path + "/cgroup.procs", errno: e.errno)
                 }
             }
+            if let adj = process.oomScoreAdj {
+                do {
+                    try Sys.writeExisting("/proc/\(child.pid)/oom_score_adj", "\(adj)")
+                } catch let e as RuntimeError {
+                    throw RuntimeError("process.oomScoreAdj: write \(adj) to", path: "/proc/\(child.pid)/oom_score_adj", errno: e.errno)
+                }
+            }
             try child.proceed()
             try child.waitReady()
             if let pidFile = options.pidFile { try PidFile.write(pidFile, pid: child.pid) }

@@ -85,7 +85,8 @@ struct InitProcess {
         }
         if report.kind == Int32(SHIM_REPORT_READY.rawValue) { return }
         let index = Int(report.step)
-        let step = index >= 0 && index < plan.steps.count ? plan.steps[index].description : "step \(index)"
+        var step = index >= 0 && index < plan.steps.count ? plan.steps[index].description : "step \(index)"
+        if let field = plan.stepFields[index] { step = field + ": " + step }
         let detail = withUnsafeBytes(of: report.detail) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         throw RuntimeError("\(operation): \(step): \(detail)", errno: report.err)
     }

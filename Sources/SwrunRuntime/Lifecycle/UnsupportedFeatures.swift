@@ -26,29 +26,9 @@ public enum UnsupportedFeatures {
             if l.personality != nil { found.append("linux.personality") }
             if l.memoryPolicy != nil { found.append("linux.memoryPolicy") }
             if !(l.netDevices ?? [:]).isEmpty { found.append("linux.netDevices") }
-            if let r = l.resources { found += unsupportedResources(r) }
         }
         if !found.isEmpty {
             throw RuntimeError("config.json: not supported yet: " + found.joined(separator: ", "))
         }
-    }
-
-    /// Resource limits come with the cgroup backends; until then only
-    /// device rules that deny are accepted (they deny nothing the default
-    /// device set allows).
-    static func unsupportedResources(_ r: LinuxResources) -> [String] {
-        var out: [String] = []
-        for (i, d) in (r.devices ?? []).enumerated() where d.allow {
-            out.append("linux.resources.devices[\(i)] (an allow rule)")
-        }
-        if r.memory != nil { out.append("linux.resources.memory") }
-        if r.cpu != nil { out.append("linux.resources.cpu") }
-        if r.pids != nil { out.append("linux.resources.pids") }
-        if r.blockIO != nil { out.append("linux.resources.blockIO") }
-        if !(r.hugepageLimits ?? []).isEmpty { out.append("linux.resources.hugepageLimits") }
-        if r.network != nil { out.append("linux.resources.network") }
-        if !(r.rdma ?? [:]).isEmpty { out.append("linux.resources.rdma") }
-        if !(r.unified ?? [:]).isEmpty { out.append("linux.resources.unified") }
-        return out
     }
 }

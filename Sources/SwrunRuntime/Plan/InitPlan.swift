@@ -8,6 +8,8 @@ public struct InitPlan: Equatable {
     /// A pid namespace joined by path is entered before clone.
     public var pidNamespacePath: String?
     public var steps: [Step] = []
+    /// The config entry a step comes from ("mounts[3]"), for errors.
+    public var stepFields: [Int: String] = [:]
     public var argv: [String] = []
     public var env: [String] = []
     public var uidMappings: [LinuxIDMapping] = []
@@ -129,7 +131,9 @@ public enum InitPlanCompiler {
         }
         s.append(.setsid)
 
-        s += try rootfsSteps(input, linux: linux, userNS: userNS)
+        let rootfs = try rootfsSteps(input, linux: linux, userNS: userNS)
+        for (i, field) in rootfs.fields { plan.stepFields[s.count + i] = field }
+        s += rootfs.steps
         if let h = spec.hostname, !h.isEmpty { s.append(.sethostname(h)) }
         if let d = spec.domainname, !d.isEmpty { s.append(.setdomainname(d)) }
         // Sysctls go through the container's /proc, before /proc/sys is made read-only.
@@ -197,18 +201,26 @@ public enum InitPlanCompiler {
         return [.seccomp(program: seccomp.instructions, flags: seccomp.flags)]
     }
 
-    static func rootfsSteps(_ input: InitPlanInput, linux: Linux, userNS: Bool) throws -> [Step] {
+    static func rootfsSteps(_ input: InitPlanInput, linux: Linux, userNS: Bool) throws -> (steps: [Step], fields: [Int: String]) {
         var s: [Step] = []
-        var rootProp = MountFlags.slave | MountFlags.rec
+        var fields: [Int: String] = [:]
+        var configured: UInt?
         if let p = linux.rootfsPropagation, !p.isEmpty {
             guard let flags = MountFlags.propagation[p] else {
                 throw RuntimeError("linux.rootfsPropagation: unknown propagation \"\(p)\"")
             }
-            rootProp = flags
+            configured = flags
         }
-        s.append(.hostPropagation(path: "/", flags: rootProp))
-        if rootProp & MountFlags.shared != 0, let parent = input.rootfsParentMount {
-            s.append(.hostPropagation(path: parent, flags: MountFlags.private))
+        // An unbindable root could not be bound onto itself: that one is
+        // applied to the new root only.
+        let early = configured.map { $0 & MountFlags.unbindable != 0 ? MountFlags.slave | MountFlags.rec : $0 }
+        s.append(.hostPropagation(path: "/", flags: early ?? MountFlags.slave | MountFlags.rec))
+        // pivot_root refuses a shared parent, and a private one keeps the
+        // container's mounts from propagating back to the host (as runc);
+        // asked for slave, it stays a slave and still receives the host's.
+        if let parent = input.rootfsParentMount {
+            let slave = configured.map { $0 & MountFlags.slave != 0 } ?? false
+            s.append(.hostPropagation(path: parent, flags: slave ? MountFlags.slave : MountFlags.private))
         }
         s.append(.rootfsBind(input.rootfs))
 
@@ -217,7 +229,10 @@ public enum InitPlanCompiler {
         if userNS { mounts.containerMappings = (linux.uidMappings ?? [], linux.gidMappings ?? []) }
         var devIsBound = false
         for (i, m) in (input.spec.mounts ?? []).enumerated() {
-            s += try mounts.steps(for: m, index: i)
+            for step in try mounts.steps(for: m, index: i) {
+                fields[s.count] = "mounts[\(i)]"
+                s.append(step)
+            }
             if m.destination == "/dev", (m.options ?? []).contains(where: { $0 == "bind" || $0 == "rbind" }) || m.type == "bind" {
                 devIsBound = true
             }
@@ -232,7 +247,8 @@ public enum InitPlanCompiler {
             s.append(.mkdir(path: cwd))
         }
         s.append(input.noPivot ? .moveRoot : .pivotRoot)
-        return s
+        if let configured { s.append(.hostPropagation(path: "/", flags: configured)) }
+        return (s, fields)
     }
 
     static func rlimitSteps(_ rlimits: [POSIXRlimit]) throws -> [Step] {

@@ -80,9 +80,11 @@ public struct MountPlan {
 
     public func steps(for mount: Mount, index i: Int) throws -> [Step] {
         let field = "mounts[\(i)]"
-        let dest = mount.destination
-        guard dest.hasPrefix("/") else {
-            throw RuntimeError("\(field).destination: must be an absolute path, got \"\(dest)\"")
+        // A relative destination is deprecated; config.md has it taken
+        // relative to "/".
+        let dest = mount.destination.hasPrefix("/") ? mount.destination : "/" + mount.destination
+        guard !mount.destination.isEmpty else {
+            throw RuntimeError("\(field).destination: must not be empty")
         }
         var opts = try MountPlan.parse(mount.options ?? [], field: field)
         let type = mount.type ?? ""
@@ -106,7 +108,12 @@ public struct MountPlan {
         if type == "overlay" { opts.data = opts.data.map(overlayOption) }
         let data = opts.data.isEmpty ? nil : opts.data.joined(separator: ",")
         var steps: [Step] = []
-        if isBind {
+        if opts.flags & MountFlags.remount != 0 {
+            // A remount changes the mount already at the destination.
+            let flags = opts.flags | (isBind ? MountFlags.bind : 0)
+            steps.append(.mount(source: nil, target: dest, fstype: nil, flags: flags & ~MountFlags.rec,
+                                data: data, create: .none))
+        } else if isBind {
             guard var source = mount.source, !source.isEmpty else {
                 throw RuntimeError("\(field).source: required for a bind mount")
             }
@@ -120,7 +127,8 @@ public struct MountPlan {
                     throw RuntimeError("\(field): an idmap mount needs uidMappings and gidMappings (or a user namespace)")
                 }
                 steps.append(.idmappedMount(source: source, target: dest, uidMappings: uids, gidMappings: gids,
-                                            recursive: opts.recursiveIdmap || opts.flags & MountFlags.rec != 0, create: kind))
+                                            recursiveTree: opts.flags & MountFlags.rec != 0,
+                                            recursiveIdmap: opts.recursiveIdmap, create: kind))
             } else {
                 let bindFlags = MountFlags.bind | (opts.flags & MountFlags.rec)
                 steps.append(.mount(source: source, target: dest, fstype: nil, flags: bindFlags, data: nil, create: kind))

@@ -118,10 +118,10 @@ final class LoweredPlan {
             c.n.0 = Int64(bitPattern: set)
             c.n.1 = Int64(bitPattern: clear)
             c.flags = recursive ? 1 : 0
-        case let .idmappedMount(source, target, uids, gids, recursive, create):
+        case let .idmappedMount(source, target, uids, gids, recursiveTree, recursiveIdmap, create):
             op(SHIM_OP_MOVE_MOUNT)
             let userns = try usernsFd(uids, gids)
-            let tree = shim_idmapped_tree(source, userns, recursive ? 1 : 0)
+            let tree = shim_idmapped_tree(source, userns, recursiveTree ? 1 : 0, recursiveIdmap ? 1 : 0)
             if tree < 0 { throw RuntimeError("make an idmapped mount of", path: source, errno: -tree) }
             fds.append(tree)
             c.n.0 = Int64(tree)

@@ -20,8 +20,10 @@ public enum Step: Equatable {
     case mountSetattr(target: String, set: UInt64, clear: UInt64, recursive: Bool)
     /// A bind mount whose ids are shifted by the mappings (idmap, ridmap):
     /// made detached by the parent, attached by the child.
+    /// `recursiveTree` (rbind) copies the submounts; only `recursiveIdmap`
+    /// (ridmap) shifts them too.
     case idmappedMount(source: String, target: String, uidMappings: [LinuxIDMapping], gidMappings: [LinuxIDMapping],
-                       recursive: Bool, create: MountTargetKind)
+                       recursiveTree: Bool, recursiveIdmap: Bool, create: MountTargetKind)
     /// MS_REMOUNT|MS_BIND with `flags`, keeping the mount's locked flags.
     case remount(target: String, flags: UInt)
     case mknod(path: String, mode: UInt32, major: Int64, minor: Int64, uid: UInt32, gid: UInt32)
@@ -75,7 +77,7 @@ extension Step: CustomStringConvertible {
         case let .rootfsBind(path): return "bind the rootfs \(path) onto itself"
         case let .mountSetattr(target, set, clear, recursive):
             return "set mount attributes of \(target) (set 0x\(String(set, radix: 16)), clear 0x\(String(clear, radix: 16))\(recursive ? ", recursively" : ""))"
-        case let .idmappedMount(source, target, _, _, _, _): return "idmapped bind mount \(source) on \(target)"
+        case let .idmappedMount(source, target, _, _, _, _, _): return "idmapped bind mount \(source) on \(target)"
         case let .mount(source, target, fstype, flags, data, _, _, _):
             var s = "mount \(source ?? "none") on \(target)"
             if let fstype { s += " type \(fstype)" }

@@ -1,0 +1,29 @@
+import OCI
+
+enum MemoryV2 {
+    /// The spec's swap is memory plus swap (v1's memsw); v2's
+    /// memory.swap.max counts swap alone.
+    static func writes(_ m: LinuxMemory) throws -> [CgroupWrite] {
+        let f = "linux.resources.memory"
+        var out: [CgroupWrite] = []
+        if let l = m.limit { out.append(CgroupWrite("memory", "memory.max", Limit.v2(l), field: f + ".limit")) }
+        if let s = m.swap {
+            let value: String
+            if s < 0 {
+                value = "max"
+            } else {
+                guard let l = m.limit, l >= 0 else {
+                    throw RuntimeError("\(f).swap: a swap limit on cgroup v2 needs memory.limit too")
+                }
+                guard s >= l else { throw RuntimeError("\(f).swap: \(s) is below memory.limit \(l) (swap counts memory plus swap)") }
+                value = String(s - l)
+            }
+            out.append(CgroupWrite("memory", "memory.swap.max", value, field: f + ".swap"))
+        }
+        if let r = m.reservation { out.append(CgroupWrite("memory", "memory.low", Limit.v2(r), field: f + ".reservation")) }
+        if m.swappiness != nil { throw RuntimeError("\(f).swappiness: cgroup v2 has no per-cgroup swappiness") }
+        if m.disableOOMKiller == true { throw RuntimeError("\(f).disableOOMKiller: cgroup v2 cannot disable the OOM killer") }
+        if m.kernel != nil || m.kernelTCP != nil { throw RuntimeError("\(f).kernel: cgroup v2 has no separate kernel memory limit") }
+        return out
+    }
+}
