@@ -30,6 +30,8 @@ extension Runtime {
             }
             if let pid = record.pid, StatusResolver.initAlive(record) {
                 _ = Glibc.kill(pid, SIGKILL)
+                // Frozen tasks die only once thawed.
+                if status == .paused { try? Freezer.thaw(ContainerCgroups(record)) }
                 waitUntilDead(record)
             }
         }

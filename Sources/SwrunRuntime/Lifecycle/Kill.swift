@@ -12,11 +12,9 @@ extension Runtime {
         let record = try store.load(id)
         let status = StatusResolver.status(of: record)
         guard status != .stopped else { throw RuntimeError("container not running") }
-        if all {
-            try signalAll(record, signal)
-            return
-        }
-        try signalInit(record, signal)
+        if all { try signalAll(record, signal) } else { try signalInit(record, signal) }
+        // A frozen process acts on SIGKILL only once thawed.
+        if status == .paused && signal == SIGKILL { try? Freezer.thaw(ContainerCgroups(record)) }
     }
 
     func signalInit(_ record: ContainerRecord, _ sig: Int32) throws {

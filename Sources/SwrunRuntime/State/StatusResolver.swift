@@ -15,7 +15,7 @@ public enum StatusResolver {
         guard let stat = ProcStat.read(pid: pid), !stat.isDead, stat.startTime == start else {
             return .stopped
         }
-        if record.status == .running, FreezerProbe.isFrozen(record.cgroupPaths) {
+        if record.status == .running, Freezer.isFrozen(ContainerCgroups(record)) {
             return .paused
         }
         return record.status
@@ -26,18 +26,5 @@ public enum StatusResolver {
         guard let pid = record.pid, let start = record.initStartTime,
               let stat = ProcStat.read(pid: pid) else { return false }
         return !stat.isDead && stat.startTime == start
-    }
-}
-
-/// Reads the freezer state of the container's cgroups (v1 freezer.state,
-/// v2 cgroup.freeze).
-enum FreezerProbe {
-    static func isFrozen(_ paths: [String]) -> Bool {
-        for p in paths {
-            if p.contains("/freezer/"), let s = try? Sys.readText(p + "/freezer.state") {
-                return s.hasPrefix("FROZEN")
-            }
-        }
-        return false
     }
 }

@@ -148,3 +148,16 @@ func makedev(_ major: Int64, _ minor: Int64) -> UInt64 {
     let ma = UInt64(bitPattern: major), mi = UInt64(bitPattern: minor)
     return ((ma & 0xffff_f000) << 32) | ((ma & 0xfff) << 8) | ((mi & 0xffff_ff00) << 12) | (mi & 0xff)
 }
+
+extension Sys {
+    /// Reads an fd to its end (stdin for `update -r -`).
+    public static func readAll(fd: Int32) throws -> [UInt8] {
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let n = try chunk.withUnsafeMutableBytes { try read(fd, into: $0) }
+            if n == 0 { return out }
+            out.append(contentsOf: chunk[0..<n])
+        }
+    }
+}

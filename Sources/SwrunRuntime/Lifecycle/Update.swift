@@ -1,0 +1,24 @@
+import OCI
+
+extension Runtime {
+    /// Changes the resource limits of a created, running or paused container.
+    public func update(id: String, resources: LinuxResources) throws {
+        let lock = try store.lock(id)
+        defer { lock.release() }
+        let record = try store.load(id)
+        guard StatusResolver.status(of: record) != .stopped else {
+            throw RuntimeError("cannot update a stopped container")
+        }
+        if let d = resources.devices, !d.isEmpty {
+            throw RuntimeError("linux.resources.devices: update of device rules is not supported")
+        }
+        try ContainerCgroups(record).applier.apply(resources, updating: true)
+    }
+
+    /// The pids in the container's cgroups.
+    public func pids(id: String) throws -> [Int32] {
+        try StateStore.validate(id: id)
+        let record = try store.load(id)
+        return CgroupProcesses.pids(record.cgroupPaths)
+    }
+}

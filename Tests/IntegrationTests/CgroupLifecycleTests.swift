@@ -1,0 +1,126 @@
+import Foundation
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// update, pause/resume, ps, kill --all and hugetlb on the unified mount.
+final class CgroupLifecycleTests: IntegrationTestCase {
+    static let loop = ["sh", "-c", "sleep 100 & while :; do sleep 0.1; done"]
+
+    func running() throws -> (Sandbox, String) {
+        let sb = try makeSandbox(args: Self.loop)
+        let id = sb.newID()
+        try sb.createAndStart(id)
+        return (sb, id)
+    }
+
+    func cg(_ controller: String, _ id: String, _ file: String) -> String {
+        trimmed(readFile("/sys/fs/cgroup/\(controller)/swrun-it/\(id)/\(file)") ?? "<missing>")
+    }
+
+    func testUpdateWithFlags() throws {
+        let (sb, id) = try running()
+        XCTAssertSucceeds(sb.swrun(["update", "--memory", "268435456", "--pids-limit", "50", "--cpu-quota", "20000",
+                                    "--cpu-period", "100000", "--cpu-share", "256", id]))
+        XCTAssertEqual(cg("memory", id, "memory.limit_in_bytes"), "268435456")
+        XCTAssertEqual(cg("pids", id, "pids.max"), "50")
+        XCTAssertEqual(cg("cpu", id, "cpu.cfs_quota_us"), "20000")
+        XCTAssertEqual(cg("cpu", id, "cpu.shares"), "256")
+    }
+
+    func testUpdateWithTheJSONPodmanSends() throws {
+        let (sb, id) = try running()
+        let json = #"{"memory":{"limit":134217728,"swap":268435456},"cpu":{"quota":30000,"period":100000}}"#
+        XCTAssertSucceeds(sb.swrun(["update", "--resources", "-", id], stdin: json))
+        XCTAssertEqual(cg("memory", id, "memory.limit_in_bytes"), "134217728")
+        XCTAssertEqual(cg("memory", id, "memory.memsw.limit_in_bytes"), "268435456")
+        XCTAssertEqual(cg("cpu", id, "cpu.cfs_quota_us"), "30000")
+        // Lowering both again needs the other write order on v1.
+        XCTAssertSucceeds(sb.swrun(["update", "--resources", "-", id], stdin: #"{"memory":{"limit":67108864,"swap":100663296}}"#))
+        XCTAssertEqual(cg("memory", id, "memory.memsw.limit_in_bytes"), "100663296")
+    }
+
+    func testUpdateWithBadValuesFailsAndChangesNothing() throws {
+        let (sb, id) = try running()
+        let before = cg("pids", id, "pids.max")
+        XCTAssertFails(sb.swrun(["update", "--pids-limit", "lots", id]), mentioning: ["pids-limit", "invalid", "lots"])
+        XCTAssertFails(sb.swrun(["update", "--resources", "-", id], stdin: #"{"memory":{"limit":"big"}}"#),
+                       mentioning: ["memory", "limit", "invalid", "cannot"])
+        XCTAssertEqual(cg("pids", id, "pids.max"), before)
+    }
+
+    func testPauseAndResume() throws {
+        let (sb, id) = try running()
+        let pid = try XCTUnwrap(sb.statePid(id))
+        XCTAssertSucceeds(sb.swrun(["pause", id]))
+        XCTAssertEqual(sb.status(id), "paused")
+        XCTAssertEqual(cg("freezer", id, "freezer.state"), "FROZEN")
+        XCTAssertTrue(sb.swrun(["list"]).stdout.contains("paused"))
+        XCTAssertFails(sb.swrun(["exec", id, "true"]), mentioning: ["paused"])
+        XCTAssertSucceeds(sb.swrun(["resume", id]))
+        XCTAssertEqual(sb.status(id), "running")
+        XCTAssertEqual(procStatusField(pid, "State")?.hasPrefix("D"), false)
+        XCTAssertFails(sb.swrun(["resume", id]), mentioning: ["not paused"])
+    }
+
+    func testDeleteForceOfAPausedContainer() throws {
+        let (sb, id) = try running()
+        XCTAssertSucceeds(sb.swrun(["pause", id]))
+        XCTAssertSucceeds(sb.swrun(["delete", "--force", id]))
+        XCTAssertNil(sb.state(id))
+    }
+
+    func testPsListsTheContainersProcesses() throws {
+        let (sb, id) = try running()
+        let pid = try XCTUnwrap(sb.statePid(id))
+        let json = sb.swrun(["ps", "--format", "json", id])
+        XCTAssertSucceeds(json)
+        let pids = (parseJSON(json.stdout) as? [Any])?.compactMap(intValue) ?? []
+        XCTAssertTrue(pids.contains(Int(pid)), "\(json)")
+        XCTAssertGreaterThanOrEqual(pids.count, 2, "sh and its sleep: \(json)")
+        let table = sb.swrun(["ps", id])
+        XCTAssertSucceeds(table)
+        XCTAssertTrue(table.stdout.hasPrefix("UID"), "\(table)")
+        XCTAssertTrue(table.stdout.contains("sleep 100"), "\(table)")
+    }
+
+    func testKillAllReachesEveryProcess() throws {
+        let (sb, id) = try running()
+        let pids = lines(readFile("/sys/fs/cgroup/pids/swrun-it/\(id)/cgroup.procs") ?? "").compactMap { Int32(trimmed($0)) }
+        XCTAssertSucceeds(sb.swrun(["kill", "--all", id, "KILL"]))
+        XCTAssertTrue(sb.waitForStatus(id, "stopped"))
+        for p in pids where p != sb.statePid(id) {
+            XCTAssertTrue(waitUntil(timeout: 5) { !processExists(p) || processStateLetter(p) == "Z" }, "pid \(p) was killed")
+        }
+    }
+
+    func testHugetlbLimitOnTheUnifiedMount() throws {
+        // runc 1.1.5 fails hugetlb limits on this hybrid host.
+        try swrunOnly("hugetlb on the v2 mount of a hybrid host")
+        guard FileManager.default.fileExists(atPath: "/sys/kernel/mm/hugepages/hugepages-2048kB") else {
+            throw XCTSkip("this kernel has no 2MB huge pages")
+        }
+        let sb = try makeSandbox(args: Self.loop)
+        var res = sb.bundle.resources
+        res["hugepageLimits"] = [["pageSize": "2MB", "limit": 4 * 1024 * 1024]]
+        sb.bundle.resources = res
+        let id = sb.newID()
+        try sb.createAndStart(id)
+        XCTAssertEqual(cg("unified", id, "hugetlb.2MB.max"), "4194304")
+        XCTAssertSucceeds(sb.swrun(["update", "--resources", "-", id], stdin: #"{"hugepageLimits":[{"pageSize":"2MB","limit":8388608}]}"#))
+        XCTAssertEqual(cg("unified", id, "hugetlb.2MB.max"), "8388608")
+    }
+
+    func testALimitTheHostCannotApplyNamesItAndLeavesNothing() throws {
+        let sb = try makeSandbox(args: Self.loop)
+        var res = sb.bundle.resources
+        res["hugepageLimits"] = [["pageSize": "3MB", "limit": 1]]
+        sb.bundle.resources = res
+        let id = sb.newID()
+        try sb.prepare(id)
+        XCTAssertFails(sb.swrun(["create", "--bundle", sb.bundle.path, id]), mentioning: ["3MB", "hugetlb"])
+        sb.assertNoTrace(of: id)
+    }
+}
