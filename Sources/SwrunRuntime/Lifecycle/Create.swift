@@ -48,6 +48,8 @@ extension Runtime {
                                      annotations: spec.annotations, ownPidNamespace: ownPidNS)
         record.process = spec.process
         record.seccomp = spec.linux?.seccomp
+        record.hooks = spec.hooks
+        let runtimeHooks = (spec.hooks?.prestart ?? []) + (spec.hooks?.createRuntime ?? [])
         let lock = try store.create(record)
         defer { lock.release() }
         PhaseTimer.mark("publish state dir")
@@ -74,6 +76,7 @@ extension Runtime {
 
             var input = InitPlanInput(spec: spec, bundle: bundle.path, rootfs: bundle.rootfs, fifoPath: fifo)
             input.noPivot = options.noPivot
+            input.waitForRuntimeHooks = !runtimeHooks.isEmpty
             input.preserveFds = options.preserveFds
             let mountinfo = (try? Sys.readText("/proc/self/mountinfo")) ?? ""
             input.rootfsParentMount = MountTable.mountPoint(containing: bundle.rootfs, mountinfo: mountinfo)
@@ -116,6 +119,16 @@ extension Runtime {
                 }
             }
             PhaseTimer.mark("join cgroups")
+            if !runtimeHooks.isEmpty {
+                // The namespaces exist and the cgroups are joined; the
+                // child waits before pivot_root.
+                var state = Runtime.ociState(record)
+                state.status = .creating
+                state.pid = Int(child.pid)
+                try HookRunner.run(spec.hooks?.prestart, kind: "prestart", state: state)
+                try HookRunner.run(spec.hooks?.createRuntime, kind: "createRuntime", state: state)
+                try child.proceed()
+            }
             try child.proceed()
             try child.waitReady()
             PhaseTimer.mark("child setup")

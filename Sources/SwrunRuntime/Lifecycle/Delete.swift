@@ -40,6 +40,10 @@ extension Runtime {
         CgroupProcesses.killAll(record.cgroupPaths)
         CgroupDirectories.remove(record.createdCgroupDirs)
         store.remove(id)
+        lock.release()
+        var state = Runtime.ociState(record)
+        state.status = .stopped
+        HookRunner.runWarning(record.hooks?.poststop, kind: "poststop", state: state, log: log)
     }
 
     func waitUntilDead(_ record: ContainerRecord) {

@@ -22,6 +22,9 @@ extension Runtime {
         try ExecFifo.release(store.fifoPath(id), record: record)
         record.status = .running
         try store.save(record)
+        // Without the lock: a hook may itself call swrun on the container.
+        lock.release()
+        HookRunner.runWarning(record.hooks?.poststart, kind: "poststart", state: Runtime.ociState(record), log: log)
     }
 }
 

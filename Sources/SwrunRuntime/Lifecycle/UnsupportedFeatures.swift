@@ -8,8 +8,7 @@ public enum UnsupportedFeatures {
         var found: [String] = []
         if let h = spec.hooks {
             let lists: [(String, [Hook]?)] = [
-                ("prestart", h.prestart), ("createRuntime", h.createRuntime), ("createContainer", h.createContainer),
-                ("startContainer", h.startContainer), ("poststart", h.poststart), ("poststop", h.poststop),
+                ("createContainer", h.createContainer), ("startContainer", h.startContainer),
             ]
             for (name, list) in lists where !(list ?? []).isEmpty { found.append("hooks.\(name)") }
         }

@@ -35,6 +35,9 @@ public struct InitPlanInput {
     public var cgroupBinds: [MountPlan.CgroupBind] = []
     /// HOME for the process when its env has none (from the rootfs's passwd).
     public var homeDirectory: String?
+    /// prestart/createRuntime hooks run between the rootfs setup and
+    /// pivot_root: the child waits for them there.
+    public var waitForRuntimeHooks = false
     public var sourceKind: (String) -> MountTargetKind?
 
     public init(spec: Spec, bundle: String, rootfs: String, fifoPath: String,
@@ -246,6 +249,7 @@ public enum InitPlanCompiler {
             }
             s.append(.mkdir(path: cwd))
         }
+        if input.waitForRuntimeHooks { s.append(.syncWait) }
         s.append(input.noPivot ? .moveRoot : .pivotRoot)
         if let configured { s.append(.hostPropagation(path: "/", flags: configured)) }
         return (s, fields)

@@ -30,6 +30,9 @@ public struct ContainerRecord: Codable, Equatable {
     /// alive means creation is under way, gone means it crashed.
     /// The config's process, the defaults of `exec`.
     public var process: Process?
+    /// The config's hooks as they were at create: later edits of the
+    /// bundle do not change what start and delete run.
+    public var hooks: Hooks?
     /// The config's seccomp profile, which exec'd processes get too.
     public var seccomp: LinuxSeccomp?
     public var creatorPid: Int32

@@ -19,3 +19,11 @@ public enum Clock {
         return s + "Z"
     }
 }
+
+extension Clock {
+    public static func monotonicMillis() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+}
