@@ -123,4 +123,26 @@ final class CgroupLifecycleTests: IntegrationTestCase {
         XCTAssertFails(sb.swrun(["create", "--bundle", sb.bundle.path, id]), mentioning: ["3MB", "hugetlb"])
         sb.assertNoTrace(of: id)
     }
+
+    func testEventsStats() throws {
+        let (sb, id) = try running()
+        let r = sb.swrun(["events", "--stats", id])
+        XCTAssertSucceeds(r)
+        let event = try XCTUnwrap(parseJSON(r.stdout) as? [String: Any], "\(r)")
+        XCTAssertEqual(event["type"] as? String, "stats")
+        XCTAssertEqual(event["id"] as? String, id)
+        let data = try XCTUnwrap(event["data"] as? [String: Any])
+        XCTAssertGreaterThanOrEqual(intValue((data["pids"] as? [String: Any])?["current"]) ?? 0, 2, "\(r)")
+        let usage = ((data["memory"] as? [String: Any])?["usage"] as? [String: Any])?["usage"]
+        XCTAssertGreaterThan(intValue(usage) ?? 0, 0, "\(r)")
+        let cpu = ((data["cpu"] as? [String: Any])?["usage"] as? [String: Any])?["total"]
+        XCTAssertGreaterThan(intValue(cpu) ?? 0, 0, "\(r)")
+    }
+
+    func testEventsOfAStoppedContainerIsAnError() throws {
+        let (sb, id) = try running()
+        XCTAssertSucceeds(sb.swrun(["kill", id, "KILL"]))
+        XCTAssertTrue(sb.waitForStatus(id, "stopped"))
+        XCTAssertFails(sb.swrun(["events", "--stats", id]), mentioning: ["not running", "stopped"])
+    }
 }

@@ -7,7 +7,7 @@ enum SwrunCLI {
     static let verbs: [any Verb.Type] = [
         CreateVerb.self, StartVerb.self, RunVerb.self, StateVerb.self, KillVerb.self,
         DeleteVerb.self, ListVerb.self, SpecVerb.self, FeaturesVerb.self, ExecVerb.self,
-        PauseVerb.self, ResumeVerb.self, UpdateVerb.self, PsVerb.self,
+        PauseVerb.self, ResumeVerb.self, UpdateVerb.self, PsVerb.self, EventsVerb.self,
     ]
 
     static let globalFlags: [FlagSpec] = [

@@ -2,7 +2,6 @@
 /// callers get a clear "not supported" instead of "unknown command".
 enum PlannedVerbs {
     static let names: [String: String] = [
-        "events": "display container events such as OOM notifications, cpu, memory, and IO usage statistics",
         "checkpoint": "checkpoint a running container",
         "restore": "restore a container from a previous checkpoint",
     ]
