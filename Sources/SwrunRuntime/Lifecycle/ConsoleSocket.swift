@@ -45,6 +45,18 @@ public enum ConsoleSocket {
         return fd
     }
 
+    /// The socket the child sends its pty master to: the caller's console
+    /// socket when given, else one end of a pair whose other end (returned
+    /// as ptySocket) the caller reads to proxy the terminal itself.
+    static func forTerminal(_ path: String?) throws -> (console: Int32, ptySocket: Int32) {
+        if let path { return (try connect(path), -1) }
+        var sv: [Int32] = [-1, -1]
+        if socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &sv) < 0 {
+            throw RuntimeError("socketpair for the terminal", errno: errno)
+        }
+        return (sv[1], sv[0])
+    }
+
     /// Receives an fd sent with SCM_RIGHTS (the pty master, for `run -t`
     /// without a console socket).
     static func receiveFd(_ sock: Int32) throws -> Int32 {

@@ -58,18 +58,7 @@ extension Runtime {
         var ptySocket: Int32 = -1
         defer { Sys.close(consoleFd) }
         do {
-            if terminal {
-                if let path = options.consoleSocket {
-                    consoleFd = try ConsoleSocket.connect(path)
-                } else {
-                    var sv: [Int32] = [-1, -1]
-                    if socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &sv) < 0 {
-                        throw RuntimeError("socketpair for the terminal", errno: errno)
-                    }
-                    ptySocket = sv[0]
-                    consoleFd = sv[1]
-                }
-            }
+            if terminal { (consoleFd, ptySocket) = try ConsoleSocket.forTerminal(options.consoleSocket) }
             let fifo = store.fifoPath(id)
             if mkfifo(fifo, 0o622) < 0 { throw RuntimeError("mkfifo", path: fifo, errno: errno) }
             chmod(fifo, 0o622)
@@ -111,13 +100,7 @@ extension Runtime {
             try child.writeIDMaps()
             try child.proceed()
             try cgroups.add(pid: child.pid)
-            if let adj = spec.process?.oomScoreAdj {
-                do {
-                    try Sys.writeExisting("/proc/\(child.pid)/oom_score_adj", "\(adj)")
-                } catch let e as RuntimeError {
-                    throw RuntimeError("process.oomScoreAdj: write \(adj) to", path: "/proc/\(child.pid)/oom_score_adj", errno: e.errno)
-                }
-            }
+            if let adj = spec.process?.oomScoreAdj { try child.setOOMScoreAdj(adj) }
             PhaseTimer.mark("join cgroups")
             if !runtimeHooks.isEmpty {
                 // The namespaces exist and the cgroups are joined; the

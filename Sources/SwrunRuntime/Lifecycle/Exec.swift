@@ -45,17 +45,7 @@ extension Runtime {
         var consoleFd: Int32 = -1
         var ptySocket: Int32 = -1
         defer { Sys.close(consoleFd); Sys.close(ptySocket) }
-        if terminal {
-            if let path = options.consoleSocket {
-                consoleFd = try ConsoleSocket.connect(path)
-            } else {
-                var sv: [Int32] = [-1, -1]
-                if socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &sv) < 0 {
-                    throw RuntimeError("socketpair for the terminal", errno: errno)
-                }
-                (ptySocket, consoleFd) = (sv[0], sv[1])
-            }
-        }
+        if terminal { (consoleFd, ptySocket) = try ConsoleSocket.forTerminal(options.consoleSocket) }
         var mask = sigset_t()
         sigemptyset(&mask)
         if !options.detach {
@@ -76,13 +66,7 @@ extension Runtime {
                     throw RuntimeError("add the exec process to cgroup: write \(child.pid) to", path: path + "/cgroup.procs", errno: e.errno)
                 }
             }
-            if let adj = process.oomScoreAdj {
-                do {
-                    try Sys.writeExisting("/proc/\(child.pid)/oom_score_adj", "\(adj)")
-                } catch let e as RuntimeError {
-                    throw RuntimeError("process.oomScoreAdj: write \(adj) to", path: "/proc/\(child.pid)/oom_score_adj", errno: e.errno)
-                }
-            }
+            if let adj = process.oomScoreAdj { try child.setOOMScoreAdj(adj) }
             try child.proceed()
             try child.waitReady()
             if let pidFile = options.pidFile { try PidFile.write(pidFile, pid: child.pid) }

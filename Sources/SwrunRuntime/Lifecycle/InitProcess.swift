@@ -91,6 +91,14 @@ struct InitProcess {
         throw RuntimeError("\(operation): \(step): \(detail)", errno: report.err)
     }
 
+    func setOOMScoreAdj(_ adj: Int) throws {
+        do {
+            try Sys.writeExisting("/proc/\(pid)/oom_score_adj", "\(adj)")
+        } catch let e as RuntimeError {
+            throw RuntimeError("process.oomScoreAdj: write \(adj) to", path: "/proc/\(pid)/oom_score_adj", errno: e.errno)
+        }
+    }
+
     /// Kills and reaps a child that will not become a container.
     func abandon() {
         Sys.close(sync)
