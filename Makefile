@@ -22,10 +22,10 @@ install: build
 # into the host's.
 test: deps build
 	$(SWIFT) build --build-tests
-	SWRUN_BIN=$(BIN) unshare --mount --propagation private $(SWIFT) test --skip-build
+	SWRUN_BIN=$(BIN) unshare --mount --propagation private $(SWIFT) test --skip-build --disable-swift-testing
 
 unit-test:
-	$(SWIFT) test --filter 'OCITests|RuntimeTests'
+	$(SWIFT) test --disable-swift-testing --filter "OCITests|RuntimeTests"
 
 demo: deps build
 	sh scripts/demo.sh

@@ -827,7 +827,14 @@ pid_t shim_spawn(const struct shim_plan *plan, int *pidfd_out)
         args.cgroup = (uint64_t)plan->cgroup_fd;
     }
     long pid = syscall(SYS_clone3, &args, sizeof args);
-    if (pid < 0 && errno == ENOSYS && plan->cgroup_fd < 0) {
+    if (pid < 0 && plan->cgroup_fd >= 0 && errno != ENOSYS) {
+        /* The cgroup refused the child (e.g. a threaded or busy domain):
+         * the parent joins it through cgroup.procs instead. */
+        args.flags &= ~CLONE_INTO_CGROUP;
+        args.cgroup = 0;
+        pid = syscall(SYS_clone3, &args, sizeof args);
+    }
+    if (pid < 0 && errno == ENOSYS) {
         pidfd = -1;
         pid = syscall(SYS_clone, (unsigned long)(plan->clone_flags & 0xffffffffULL) | SIGCHLD,
                       NULL, NULL, NULL, NULL);

@@ -45,8 +45,19 @@ public struct HybridCgroupManager: CgroupManager {
         }
     }
 
+    /// The container's v2 directory, opened for CLONE_INTO_CGROUP (-1 if none).
+    public func openV2Directory() -> Int32 {
+        guard let i = hierarchies.firstIndex(where: \.isV2) else { return -1 }
+        return (try? Sys.open(paths[i], O_RDONLY | O_DIRECTORY)) ?? -1
+    }
+
     public func add(pid: Int32) throws {
-        for path in paths {
+        // A child cloned into its v2 cgroup is there already.
+        let v2Member = hierarchies.firstIndex(where: \.isV2).flatMap { i -> String? in
+            let line = ((try? Sys.readText("/proc/\(pid)/cgroup")) ?? "").split(separator: "\n").first { $0.hasPrefix("0::") }
+            return line.map { hierarchies[i].mountPoint + String($0.dropFirst(3)) == paths[i] ? paths[i] : "" }
+        }
+        for path in paths where path != v2Member {
             do {
                 try Sys.writeExisting(path + "/cgroup.procs", "\(pid)")
             } catch let e as RuntimeError {

@@ -88,7 +88,10 @@ extension Runtime {
             try ResourceApplier(hierarchies: hierarchies, paths: cgroups.paths).apply(spec.linux?.resources)
             PhaseTimer.mark("create cgroups")
 
-            let child = try InitProcess.spawn(plan, consoleFd: consoleFd)
+            // On v2 the child is born in its cgroup (CLONE_INTO_CGROUP).
+            let cgroupFd = cgroups.openV2Directory()
+            defer { Sys.close(cgroupFd) }
+            let child = try InitProcess.spawn(plan, consoleFd: consoleFd, cgroupFd: cgroupFd)
             Sys.close(consoleFd)
             consoleFd = -1
             initProcess = child

@@ -16,9 +16,12 @@ extension Runtime {
     /// init's namespaces and cgroups and gets its own credentials, limits
     /// and capabilities. Without `detach`, waits and returns its status.
     public func exec(id: String, _ options: ExecOptions) throws -> Int32 {
-        let process = options.process
+        var process = options.process
         if !(process.apparmorProfile ?? "").isEmpty { throw RuntimeError("process.apparmorProfile: not supported yet") }
         if !(process.selinuxLabel ?? "").isEmpty { throw RuntimeError("process.selinuxLabel: not supported yet") }
+        if process.ioPriority != nil { throw RuntimeError("process.ioPriority: not supported yet") }
+        if process.scheduler != nil { throw RuntimeError("process.scheduler: not supported yet") }
+        if process.execCPUAffinity != nil { throw RuntimeError("process.execCPUAffinity: not supported yet") }
         let terminal = process.terminal == true
         if !terminal && options.consoleSocket != nil {
             throw RuntimeError("--console-socket: only valid with a terminal (--tty)")
@@ -38,6 +41,10 @@ extension Runtime {
         default: throw RuntimeError("cannot exec in a stopped container")
         }
         let initPid = record.pid!
+        if !(process.env ?? []).contains(where: { $0.hasPrefix("HOME=") }) {
+            let home = Passwd.read(rootfs: record.rootfs).flatMap { Passwd.home(uid: process.user.uid, passwd: $0) }
+            process.env = (process.env ?? []) + ["HOME=" + (home ?? "/")]
+        }
         let plan = try ExecPlanCompiler.compile(process, target: ExecTarget(initPid: initPid, namespaces: try namespacesToJoin(initPid)),
                                                 preserveFds: options.preserveFds,
                                                 seccomp: try record.seccomp.map(SeccompCompiler.compile))

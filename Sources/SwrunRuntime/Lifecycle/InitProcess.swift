@@ -14,7 +14,8 @@ struct InitProcess {
 
     /// Clones the child. The process must be single-threaded: the child
     /// runs C only, and a lock held by another thread would stay held.
-    static func spawn(_ plan: InitPlan, consoleFd: Int32 = -1) throws -> InitProcess {
+    /// `cgroupFd`: a v2 cgroup directory to clone the child into.
+    static func spawn(_ plan: InitPlan, consoleFd: Int32 = -1, cgroupFd: Int32 = -1) throws -> InitProcess {
         let threads = shim_thread_count()
         if threads != 1 {
             throw RuntimeError("refusing to clone the init: swrun has \(threads) threads, must have 1")
@@ -25,7 +26,7 @@ struct InitProcess {
         }
         let lowered: LoweredPlan
         do {
-            lowered = try LoweredPlan(plan, syncFd: sv[1], parentSyncFd: sv[0], consoleFd: consoleFd)
+            lowered = try LoweredPlan(plan, syncFd: sv[1], parentSyncFd: sv[0], consoleFd: consoleFd, cgroupFd: cgroupFd)
         } catch {
             Sys.close(sv[0]); Sys.close(sv[1])
             throw error

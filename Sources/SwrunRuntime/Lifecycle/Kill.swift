@@ -32,6 +32,9 @@ extension Runtime {
     }
 
     func signalAll(_ record: ContainerRecord, _ sig: Int32) throws {
+        if sig == SIGKILL, let v2 = record.cgroupPaths.first(where: { Sys.exists($0 + "/cgroup.kill") }) {
+            try? Sys.writeExisting(v2 + "/cgroup.kill", "1")
+        }
         let pids = CgroupProcesses.pids(record.cgroupPaths)
         if pids.isEmpty, StatusResolver.initAlive(record) { try signalInit(record, sig) }
         for p in pids { _ = Glibc.kill(p, sig) }
@@ -49,7 +52,11 @@ enum CgroupProcesses {
     }
 
     /// SIGKILLs everything in the cgroups until they are empty (bounded).
+    /// A v2 cgroup.kill does it in one write, racing no fork.
     static func killAll(_ paths: [String]) {
+        for p in paths where Sys.exists(p + "/cgroup.kill") {
+            try? Sys.writeExisting(p + "/cgroup.kill", "1")
+        }
         for _ in 0..<200 {
             let live = pids(paths).filter { ProcStat.read(pid: $0).map { !$0.isDead } ?? false }
             if live.isEmpty { return }

@@ -20,7 +20,7 @@ public enum RuntimeFeatures {
         let linux = LinuxFeatures(
             namespaces: NamespaceKinds.ordered.map { $0.0 },
             capabilities: caps,
-            cgroup: CgroupFeatures(v1: true, v2: true, systemd: false, systemdUser: false, rdma: false),
+            cgroup: CgroupFeatures(v1: true, v2: true, systemd: false, systemdUser: false, rdma: true),
             seccomp: SeccompFeatures(enabled: true,
                                      actions: ["SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
                                                "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP"],
@@ -35,7 +35,8 @@ public enum RuntimeFeatures {
             mountExtensions: MountExtensionsFeatures(idmap: IDMapFeatures(enabled: true)),
             netDevices: NetDevicesFeatures(enabled: false)
         )
-        return Features(ociVersionMin: "1.0.0", ociVersionMax: OCIVersion.current, hooks: [],
+        return Features(ociVersionMin: "1.0.0", ociVersionMax: OCIVersion.current,
+                        hooks: ["prestart", "createRuntime", "poststart", "poststop"],
                         mountOptions: mountOptions, linux: linux,
                         annotations: ["io.github.swrun.version": version,
                                       "io.github.swrun.libseccomp.version": libseccompVersion()])
