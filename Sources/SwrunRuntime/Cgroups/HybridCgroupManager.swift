@@ -66,14 +66,7 @@ public struct HybridCgroupManager: CgroupManager {
         }
     }
 
-    public func pids() -> [Int32] {
-        var seen = Set<Int32>()
-        for path in paths {
-            guard let text = try? Sys.readText(path + "/cgroup.procs") else { continue }
-            for line in text.split(separator: "\n") { if let p = Int32(line) { seen.insert(p) } }
-        }
-        return seen.sorted()
-    }
+    public func pids() -> [Int32] { CgroupProcesses.pids(paths) }
 }
 
 /// Writes one cgroup file, naming file and value when the kernel refuses.

@@ -14,11 +14,4 @@ extension Runtime {
         }
         try ContainerCgroups(record).applier.apply(resources, updating: true)
     }
-
-    /// The pids in the container's cgroups.
-    public func pids(id: String) throws -> [Int32] {
-        try StateStore.validate(id: id)
-        let record = try store.load(id)
-        return CgroupProcesses.pids(record.cgroupPaths)
-    }
 }

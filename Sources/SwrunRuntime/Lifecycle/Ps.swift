@@ -1,0 +1,8 @@
+extension Runtime {
+    /// The pids in the container's cgroups (`ps`), read without the lock.
+    public func pids(id: String) throws -> [Int32] {
+        try StateStore.validate(id: id)
+        let record = try store.load(id)
+        return CgroupProcesses.pids(record.cgroupPaths)
+    }
+}
