@@ -100,13 +100,7 @@ public enum SeccompCompiler {
         let r = seccomp_export_bpf(ctx, fd)
         if r < 0 { throw RuntimeError("linux.seccomp: export the filter", errno: -r) }
         lseek(fd, 0, SEEK_SET)
-        var bytes: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { break }
-            bytes += buf[0..<n]
-        }
+        let bytes = try Sys.readAll(fd: fd)
         guard !bytes.isEmpty, bytes.count % 8 == 0 else {
             throw RuntimeError("linux.seccomp: libseccomp produced no filter")
         }

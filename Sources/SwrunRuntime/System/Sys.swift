@@ -39,14 +39,7 @@ public enum Sys {
     public static func readFile(_ path: String) throws -> [UInt8] {
         let fd = try open(path, O_RDONLY)
         defer { close(fd) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16384)
-        while true {
-            let n = try chunk.withUnsafeMutableBytes { try read(fd, into: $0) }
-            if n == 0 { break }
-            out.append(contentsOf: chunk[0..<n])
-        }
-        return out
+        return try readAll(fd: fd)
     }
 
     static func readText(_ path: String) throws -> String {

@@ -61,12 +61,7 @@ enum PsVerb: Verb {
             close(fds[0])
             throw RuntimeError("run \(argv[0])", errno: r)
         }
-        var out = [UInt8]()
-        var buf = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = read(fds[0], &buf, buf.count)
-            if n > 0 { out += buf[0..<n] } else if n == 0 || errno != EINTR { break }
-        }
+        let out = (try? Sys.readAll(fd: fds[0])) ?? []
         close(fds[0])
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
