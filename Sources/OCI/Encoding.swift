@@ -7,21 +7,22 @@ public func encodeSpecPretty(_ spec: Spec) -> Data {
 
 /// Any OCI document, indented with sorted keys.
 public func encodeJSONPretty<T: Encodable>(_ value: T) -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return encodeOrDie(value, encoder)
+    Data(encodeOrDie(value, pretty: true))
 }
 
 /// Any OCI document on one line (for `state.json` and the like).
 public func encodeJSONCompact<T: Encodable>(_ value: T) -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return encodeOrDie(value, encoder)
+    Data(encodeOrDie(value, pretty: false))
 }
 
-private func encodeOrDie<T: Encodable>(_ value: T, _ encoder: JSONEncoder) -> Data {
+/// The compact form as bytes, for files written with plain syscalls.
+public func encodeJSONCompactBytes<T: Encodable>(_ value: T) -> [UInt8] {
+    encodeOrDie(value, pretty: false)
+}
+
+private func encodeOrDie<T: Encodable>(_ value: T, pretty: Bool) -> [UInt8] {
     do {
-        return try encoder.encode(value)
+        return try encodeJSONBytes(value, pretty: pretty)
     } catch {
         // Only non-finite floats can fail, and the OCI types have no floats.
         preconditionFailure("JSON encoding of \(T.self) failed: \(error)")

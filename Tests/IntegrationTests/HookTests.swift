@@ -68,6 +68,27 @@ final class HookTests: IntegrationTestCase {
         XCTAssertEqual(trimmed(readFile(sb.dir + "/root") ?? ""), "/", "pivot_root has not happened yet")
     }
 
+    /// A create killed half-way (here by its own createRuntime hook) leaves
+    /// a container that reads as stopped and that delete removes whole:
+    /// the init dies with its parent, and the cgroups are on record.
+    func testCreateKilledHalfWayIsStoppedAndDeleteRemovesItsCgroups() throws {
+        try swrunOnly("runc 1.1.5 leaves its init and cgroups behind when create is killed")
+        let sb = try makeSandbox(args: ["true"])
+        let script = try hookScript(sb, body: "kill -9 $PPID")
+        sb.bundle.config["hooks"] = ["createRuntime": [hook(script, "createRuntime")]]
+        let id = sb.newID()
+        try sb.prepare(id)
+        let r = sb.swrun(["create", "--bundle", sb.bundle.path, id])
+        XCTAssertEqual(r.signal, SIGKILL, "\(r)")
+        let cgroup = "/sys/fs/cgroup/pids" + sb.cgroupsPath(for: id)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: cgroup), "the killed create made \(cgroup)")
+        let state = sb.swrun(["state", id])
+        XCTAssertSucceeds(state)
+        XCTAssertEqual((parseJSON(state.stdout) as? [String: Any])?["status"] as? String, "stopped", "\(state)")
+        XCTAssertSucceeds(sb.swrun(["delete", id]))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: cgroup), "delete removed \(cgroup)")
+    }
+
     func testFailingCreateRuntimeHookFailsCreateAndLeavesNothing() throws {
         let sb = try makeSandbox(args: ["true"])
         let script = try hookScript(sb, body: "echo hook-said-no >&2; exit 3")

@@ -422,7 +422,7 @@ final class DefaultSpecTests: XCTestCase {
     func testPrettyEncoding() throws {
         let text = String(decoding: encodeSpecPretty(.runcDefault(rootless: false)), as: UTF8.self)
         XCTAssertTrue(text.hasPrefix("{\n"), text)
-        XCTAssertTrue(text.contains(#""destination" : "/dev/pts""#), "slashes must not be escaped")
+        XCTAssertTrue(text.contains(#""destination": "/dev/pts""#), "slashes must not be escaped")
         XCTAssertFalse(text.contains(#"\/"#))
         XCTAssertFalse(text.contains("null"), "nil fields must be omitted")
         // Sorted keys make the output stable.

@@ -100,7 +100,7 @@ final class ValidationTests: XCTestCase {
         let spec = try decode(#"{"ociVersion":"1.0.0","process":{"cwd":"/","args":["sh"],"ioPriority":{"class":"IOPRIO_CLASS_RT","priority":1}}}"#)
         XCTAssertEqual(spec.process?.ioPriority, LinuxIOPriority(ioClass: "IOPRIO_CLASS_RT", priority: 1))
         let json = String(decoding: encodeSpecPretty(spec), as: UTF8.self)
-        XCTAssertTrue(json.contains(#""class" : "IOPRIO_CLASS_RT""#), json)
+        XCTAssertTrue(json.contains(#""class": "IOPRIO_CLASS_RT""#), json)
     }
 
     func testScheduler() {

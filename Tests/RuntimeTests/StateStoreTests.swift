@@ -32,6 +32,21 @@ final class StateStoreTests: XCTestCase {
         XCTAssertThrowsError(try store.load("c1")) { XCTAssertTrue("\($0)".contains("does not exist")) }
     }
 
+    /// start writes nothing: removing the exec fifo is what makes a
+    /// created container read as running.
+    func testCreatedReadsRunningOnceTheExecFifoIsGone() throws {
+        let store = StateStore(root: root)
+        var r = record("f1")
+        let lock = try store.create(r)
+        defer { lock.release() }
+        r.status = .created
+        try store.save(r)
+        XCTAssertEqual(mkfifo(store.fifoPath("f1"), 0o600), 0)
+        XCTAssertEqual(try store.load("f1").status, .created)
+        unlink(store.fifoPath("f1"))
+        XCTAssertEqual(try store.load("f1").status, .running)
+    }
+
     func testDuplicateIdIsRefused() throws {
         let store = StateStore(root: root)
         let lock = try store.create(record("dup"))

@@ -17,7 +17,7 @@ public struct CgroupHierarchy: Equatable {
             own[String(parts[1])] = String(parts[2])
         }
         var out: [CgroupHierarchy] = []
-        for line in mountinfo.split(separator: "\n") where line.contains(" - cgroup") {
+        for line in mountinfo.split(separator: "\n") where contains(line.utf8, " - cgroup") {
             // id parent major:minor root mountpoint opts [optional...] - fstype source superopts
             let fields = line.split(separator: " ")
             guard let dash = fields.firstIndex(of: "-"), dash + 1 < fields.count, fields.count > 4 else { continue }
@@ -39,6 +39,19 @@ public struct CgroupHierarchy: Equatable {
         // One entry per hierarchy: the same hierarchy may be mounted twice.
         var seen = Set<String>()
         return out.filter { seen.insert($0.isV2 ? "v2" : $0.controllers.sorted().joined(separator: ",")).inserted }
+    }
+
+    /// A plain byte search: String.contains(String) pulls in the regex
+    /// engine's start-up cost.
+    static func contains(_ hay: Substring.UTF8View, _ needle: StaticString) -> Bool {
+        let n = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        guard let first = n.first else { return true }
+        var i = hay.startIndex
+        while let at = hay[i...].firstIndex(of: first) {
+            if hay[at...].starts(with: n) { return true }
+            i = hay.index(after: at)
+        }
+        return false
     }
 
     /// mountinfo escapes space, tab, newline and backslash as octal.

@@ -31,6 +31,12 @@ public struct HybridCgroupManager: CgroupManager {
         return created.sorted { $0.count > $1.count }
     }
 
+    /// The directories `create` will make (deepest first): those missing now.
+    public func missingDirectories() -> [String] {
+        zip(hierarchies, paths).flatMap { h, path in CgroupDirectories.missing(path, under: h.mountPoint) }
+            .sorted { $0.count > $1.count }
+    }
+
     /// Writes the device rules to the v1 devices controller: deny all,
     /// then each rule in order. (v2 needs an eBPF program: not yet.)
     public func apply(deviceRules: [DeviceRule]) throws {
@@ -97,6 +103,17 @@ public enum CgroupDirectories {
             }
         }
         return made
+    }
+
+    /// The directories below the mount point that `makeAll` would make.
+    static func missing(_ path: String, under mountPoint: String) -> [String] {
+        var out: [String] = []
+        var cur = mountPoint
+        for comp in path.dropFirst(mountPoint.count).split(separator: "/") {
+            cur += "/" + comp
+            if !out.isEmpty || access(cur, F_OK) != 0 { out.append(cur) }
+        }
+        return out
     }
 
     /// A new v1 cpuset cgroup starts with no cpus and mems: nothing can

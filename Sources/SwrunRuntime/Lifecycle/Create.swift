@@ -50,6 +50,14 @@ extension Runtime {
         record.seccomp = spec.linux?.seccomp
         record.hooks = spec.hooks
         let runtimeHooks = (spec.hooks?.prestart ?? []) + (spec.hooks?.createRuntime ?? [])
+        let mountinfo = (try? Sys.readText("/proc/self/mountinfo")) ?? ""
+        let hierarchies = CgroupHierarchy.discover(mountinfo: mountinfo,
+                                                   procCgroup: (try? Sys.readText("/proc/self/cgroup")) ?? "")
+        let cgroups = HybridCgroupManager(hierarchies: hierarchies, cgroupsPath: spec.linux?.cgroupsPath, id: id)
+        // Recorded before they exist: should this process die half-way,
+        // delete removes what it made, and only that.
+        record.cgroupPaths = cgroups.paths
+        record.createdCgroupDirs = cgroups.missingDirectories()
         let lock = try store.create(record)
         defer { lock.release() }
         PhaseTimer.mark("publish state dir")
@@ -67,23 +75,23 @@ extension Runtime {
             input.noPivot = options.noPivot
             input.waitForRuntimeHooks = !runtimeHooks.isEmpty
             input.preserveFds = options.preserveFds
-            let mountinfo = (try? Sys.readText("/proc/self/mountinfo")) ?? ""
             input.rootfsParentMount = MountTable.mountPoint(containing: bundle.rootfs, mountinfo: mountinfo)
             if let uid = spec.process?.user.uid, let passwd = Passwd.read(rootfs: bundle.rootfs) {
                 input.homeDirectory = Passwd.home(uid: uid, passwd: passwd)
             }
-            let hierarchies = CgroupHierarchy.discover(mountinfo: mountinfo,
-                                                       procCgroup: (try? Sys.readText("/proc/self/cgroup")) ?? "")
-            let cgroups = HybridCgroupManager(hierarchies: hierarchies, cgroupsPath: spec.linux?.cgroupsPath, id: id)
             input.cgroupBinds = zip(hierarchies, cgroups.paths).map { h, path in
                 MountPlan.CgroupBind(name: h.containerName(hostHasOnlyV2: hierarchies.count == 1), hostPath: path)
             }
             let plan = try InitPlanCompiler.compile(input)
             PhaseTimer.mark("compile plan")
 
-            record.cgroupPaths = cgroups.paths
+            let planned = record.createdCgroupDirs
+            record.createdCgroupDirs = []
             record.createdCgroupDirs = try cgroups.create()
-            try store.save(record)
+            if Set(record.createdCgroupDirs) != Set(planned) {
+                // Another process made or removed one meanwhile.
+                try store.save(record)
+            }
             try cgroups.apply(deviceRules: try DeviceRule.rules(for: spec))
             try ResourceApplier(hierarchies: hierarchies, paths: cgroups.paths).apply(spec.linux?.resources)
             PhaseTimer.mark("create cgroups")
@@ -95,10 +103,8 @@ extension Runtime {
             Sys.close(consoleFd)
             consoleFd = -1
             initProcess = child
-            // Recorded at once: should this process die, delete finds the init.
             record.pid = child.pid
             record.initStartTime = ProcStat.read(pid: child.pid)?.startTime
-            try store.save(record)
             PhaseTimer.mark("clone")
             try child.writeIDMaps()
             try child.proceed()
@@ -107,7 +113,8 @@ extension Runtime {
             PhaseTimer.mark("join cgroups")
             if !runtimeHooks.isEmpty {
                 // The namespaces exist and the cgroups are joined; the
-                // child waits before pivot_root.
+                // child waits before pivot_root. A hook may ask `state`.
+                try store.save(record)
                 var state = Runtime.ociState(record)
                 state.status = .creating
                 state.pid = Int(child.pid)
@@ -115,6 +122,11 @@ extension Runtime {
                 try HookRunner.run(spec.hooks?.createRuntime, kind: "createRuntime", state: state)
                 try child.proceed()
             }
+            // Saved while the child keeps the parent-death signal: should
+            // this process die before the child is ready, the child dies
+            // too and the record reads as stopped.
+            record.status = .created
+            try store.save(record)
             try child.proceed()
             try child.waitReady()
             PhaseTimer.mark("child setup")
@@ -122,8 +134,6 @@ extension Runtime {
             guard StatusResolver.initAlive(record) else {
                 throw RuntimeError("the container init exited right after setup")
             }
-            record.status = .created
-            try store.save(record)
             if let pidFile = options.pidFile { try PidFile.write(pidFile, pid: child.pid) }
             PhaseTimer.mark("record created")
             log.debug("created container \(id) with init pid \(child.pid)")

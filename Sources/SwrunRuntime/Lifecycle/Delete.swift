@@ -5,6 +5,11 @@ extension Runtime {
     /// Deletes a stopped container (any container with `force`, killing
     /// it first): its processes, the cgroups swrun made, its state.
     public func delete(id: String, force: Bool) throws {
+        try delete(id: id, force: force, known: nil)
+    }
+
+    /// `known`: the record `run` holds, saving a reload.
+    func delete(id: String, force: Bool, known: ContainerRecord?) throws {
         // containerd deletes with --force after a plain delete: a container
         // that is already gone is success then, as with runc.
         if force && !Sys.exists(store.directory(id)) {
@@ -15,7 +20,7 @@ extension Runtime {
         defer { lock.release() }
         let record: ContainerRecord
         do {
-            record = try store.load(id)
+            record = try known ?? store.load(id)
         } catch {
             // A container dir without a readable state is debris from a
             // create that died: nothing runs from it.
@@ -41,9 +46,11 @@ extension Runtime {
         CgroupDirectories.remove(record.createdCgroupDirs)
         store.remove(id)
         lock.release()
-        var state = Runtime.ociState(record)
-        state.status = .stopped
-        HookRunner.runWarning(record.hooks?.poststop, kind: "poststop", state: state, log: log)
+        if let hooks = record.hooks?.poststop, !hooks.isEmpty {
+            var state = Runtime.ociState(record)
+            state.status = .stopped
+            HookRunner.runWarning(hooks, kind: "poststop", state: state, log: log)
+        }
     }
 
     func waitUntilDead(_ record: ContainerRecord) {

@@ -18,10 +18,10 @@ extension Runtime {
             for s in ProcessWaiter.forwarded + [SIGCHLD] { sigaddset(&mask, s) }
             sigprocmask(SIG_BLOCK, &mask, nil)
         }
-        let (record, ptySocket) = try createContainer(id: id, options)
+        var (record, ptySocket) = try createContainer(id: id, options)
         defer { Sys.close(ptySocket) }
         do {
-            try start(id: id, created: record)
+            record = try start(id: id, created: record)
         } catch {
             try? delete(id: id, force: true)
             throw error
@@ -32,7 +32,7 @@ extension Runtime {
         if ptySocket >= 0 { master = (try? ConsoleSocket.receiveFd(ptySocket)) ?? -1 }
         let status = ProcessWaiter(pid: record.pid!, mask: mask, ptyMaster: master).wait()
         PhaseTimer.mark("container ran")
-        try? delete(id: id, force: true)
+        try? delete(id: id, force: true, known: record)
         PhaseTimer.mark("delete")
         return status
     }

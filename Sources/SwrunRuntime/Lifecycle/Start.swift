@@ -8,8 +8,11 @@ extension Runtime {
         try start(id: id, created: nil)
     }
 
-    /// `created`: the record `run` just wrote, saving a reload.
-    func start(id: String, created: ContainerRecord?) throws {
+    /// `created`: the record `run` just wrote, saving a reload. Nothing
+    /// is written: the exec fifo's removal is what makes the container
+    /// read as running (see StateStore.load), as with runc.
+    @discardableResult
+    func start(id: String, created: ContainerRecord?) throws -> ContainerRecord {
         let lock = try store.lock(id)
         defer { lock.release() }
         var record = try created ?? store.load(id)
@@ -21,10 +24,12 @@ extension Runtime {
         }
         try ExecFifo.release(store.fifoPath(id), record: record)
         record.status = .running
-        try store.save(record)
         // Without the lock: a hook may itself call swrun on the container.
         lock.release()
-        HookRunner.runWarning(record.hooks?.poststart, kind: "poststart", state: Runtime.ociState(record), log: log)
+        if let hooks = record.hooks?.poststart, !hooks.isEmpty {
+            HookRunner.runWarning(hooks, kind: "poststart", state: Runtime.ociState(record), log: log)
+        }
+        return record
     }
 }
 

@@ -103,7 +103,7 @@ public struct StateStore {
         } catch let e as RuntimeError where e.errno == ENOENT {
             throw RuntimeError("container \"\(id)\" does not exist")
         }
-        let record: ContainerRecord
+        var record: ContainerRecord
         do {
             record = try decodeJSONDocument(ContainerRecord.self, from: Data(bytes), file: "state.json")
         } catch {
@@ -111,6 +111,10 @@ public struct StateStore {
         }
         if record.version > ContainerRecord.formatVersion {
             throw RuntimeError("state file `\(path)` has format \(record.version), newer than this swrun's \(ContainerRecord.formatVersion)")
+        }
+        // start removes the exec fifo and writes nothing else.
+        if record.status == .created && !Sys.exists(fifoPath(id)) {
+            record.status = .running
         }
         return record
     }
@@ -120,10 +124,7 @@ public struct StateStore {
     }
 
     func save(_ record: ContainerRecord, in dir: String) throws {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys]
-        let data = try enc.encode(record)
-        try Sys.writeAtomic(dir + "/state.json", Array(data), mode: 0o600)
+        try Sys.writeAtomic(dir + "/state.json", encodeJSONCompactBytes(record), mode: 0o600)
     }
 
     public func remove(_ id: String) {
