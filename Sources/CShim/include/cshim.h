@@ -157,6 +157,16 @@ struct shim_report {
  */
 pid_t shim_spawn(const struct shim_plan *plan, int *pidfd);
 
+/* bpf.c: cgroup device programs */
+
+/* Loads count eBPF instructions (struct bpf_insn) as a
+ * BPF_PROG_TYPE_CGROUP_DEVICE program; returns its close-on-exec fd. When
+ * the verifier rejects it and log is not NULL, log holds its reasons. */
+int shim_bpf_load_device_prog(const void *insns, uint32_t count, char *log, uint32_t log_size);
+/* Attaches a loaded program to a cgroup2 directory as BPF_CGROUP_DEVICE;
+ * flags are BPF_F_* attach flags (BPF_F_ALLOW_MULTI = 2). */
+int shim_bpf_attach_cgroup(int cgroup_fd, int prog_fd, uint32_t flags);
+
 #ifdef __cplusplus
 }
 #endif

@@ -38,10 +38,15 @@ public struct HybridCgroupManager: CgroupManager {
     }
 
     /// Writes the device rules to the v1 devices controller: deny all,
-    /// then each rule in order. (v2 needs an eBPF program: not yet.)
+    /// then each rule in order. Without one, attaches the eBPF program
+    /// that does the same to the v2 cgroup.
     public func apply(deviceRules: [DeviceRule]) throws {
         if !hierarchies.contains(where: { $0.controllers.contains("devices") }) {
-            throw RuntimeError("linux.resources.devices: this host has no v1 devices controller, and cgroup v2 device rules (an eBPF program) are not supported yet")
+            guard let i = hierarchies.firstIndex(where: \.isV2) else {
+                throw RuntimeError("linux.resources.devices: this host has neither a v1 devices controller nor a cgroup v2 hierarchy to enforce device rules with")
+            }
+            try CgroupDeviceProgram(rules: deviceRules).attach(to: paths[i])
+            return
         }
         for (h, path) in zip(hierarchies, paths) where h.controllers.contains("devices") {
             try CgroupFile.write(path, "devices.deny", "a")
