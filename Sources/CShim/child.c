@@ -116,10 +116,29 @@ static int resolve_create(struct child *c, const char *path, int create,
         size_t len = strlen(buf);
         while (len > 0 && buf[len - 1] == '/')
             buf[--len] = '\0';
-        int parent = open_in_root(c, "/", O_DIRECTORY);
+        /* Start below the deepest ancestor that resolves: usually only
+         * the last component is missing. */
+        int parent = -ENOENT;
+        char *comp = buf;
+        for (char *s = strrchr(buf, '/'); s != NULL; ) {
+            *s = '\0';
+            parent = open_in_root(c, buf, 0);
+            *s = '/';
+            if (parent >= 0) {
+                comp = s + 1;
+                break;
+            }
+            if (parent != -ENOENT)
+                return parent;
+            char *prev = s;
+            while (prev > buf && prev[-1] != '/')
+                prev--;
+            s = prev > buf ? prev - 1 : NULL;
+        }
+        if (parent < 0)
+            parent = open_in_root(c, "/", O_DIRECTORY);
         if (parent < 0)
             return parent;
-        char *comp = buf;
         int restart = 0;
         for (;;) {
             char *slash = strchr(comp, '/');
