@@ -55,6 +55,9 @@ final class ExecTests: IntegrationTestCase {
         XCTAssertEqual(readFile("/proc/\(pid)/cmdline")?.replacingOccurrences(of: "\0", with: " "), "sleep 30 ")
         let cgroup = readFile("/proc/\(pid)/cgroup") ?? ""
         XCTAssertTrue(cgroup.contains("pids:/swrun-it/\(id)"), cgroup)
+        if isDirectory("/sys/fs/cgroup/unified/swrun-it/\(id)") {
+            XCTAssertTrue(lines(cgroup).contains("0::/swrun-it/\(id)"), "and the v2 one: \(cgroup)")
+        }
         XCTAssertEqual(readLink("/proc/\(pid)/root"), readLink("/proc/\(sb.statePid(id)!)/root"))
         // Its parent (swrun exec) is gone, so it is ours (the subreaper's)
         // to reap: until then its pid pins the container's pid namespace.

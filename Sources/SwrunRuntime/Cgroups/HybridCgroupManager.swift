@@ -63,18 +63,7 @@ public struct HybridCgroupManager: CgroupManager {
     }
 
     public func add(pid: Int32) throws {
-        // A child cloned into its v2 cgroup is there already.
-        let v2Member = hierarchies.firstIndex(where: \.isV2).flatMap { i -> String? in
-            let line = ((try? Sys.readText("/proc/\(pid)/cgroup")) ?? "").split(separator: "\n").first { $0.hasPrefix("0::") }
-            return line.map { hierarchies[i].mountPoint + String($0.dropFirst(3)) == paths[i] ? paths[i] : "" }
-        }
-        for path in paths where path != v2Member {
-            do {
-                try Sys.writeExisting(path + "/cgroup.procs", "\(pid)")
-            } catch let e as RuntimeError {
-                throw RuntimeError("add the init to cgroup: write \(pid) to", path: path + "/cgroup.procs", errno: e.errno)
-            }
-        }
+        try CgroupProcesses.join(pid: pid, hierarchies: hierarchies, paths: paths, role: "the init")
     }
 
     public func pids() -> [Int32] { CgroupProcesses.pids(paths) }

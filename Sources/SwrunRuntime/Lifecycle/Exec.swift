@@ -59,20 +59,17 @@ extension Runtime {
             for s in ProcessWaiter.forwarded + [SIGCHLD] { sigaddset(&mask, s) }
             sigprocmask(SIG_BLOCK, &mask, nil)
         }
-        var child = try InitProcess.spawn(plan, consoleFd: consoleFd)
+        // On v2 the process is born in the container's cgroup.
+        let cgroups = ContainerCgroups(record)
+        let cgroupFd = cgroups.v2Dir.flatMap { try? Sys.open($0, O_RDONLY | O_DIRECTORY) } ?? -1
+        defer { Sys.close(cgroupFd) }
+        var child = try InitProcess.spawn(plan, consoleFd: consoleFd, cgroupFd: cgroupFd)
         child.operation = "exec"
         Sys.close(consoleFd)
         consoleFd = -1
         do {
-            for path in record.cgroupPaths {
-                do {
-                    try Sys.writeExisting(path + "/cgroup.procs", "\(child.pid)")
-                } catch let e as RuntimeError {
-                    // A hierarchy that lost the container's cgroup is no
-                    // reason to run the process outside the others.
-                    throw RuntimeError("add the exec process to cgroup: write \(child.pid) to", path: path + "/cgroup.procs", errno: e.errno)
-                }
-            }
+            try CgroupProcesses.join(pid: child.pid, hierarchies: cgroups.hierarchies, paths: cgroups.paths,
+                                     role: "the exec process")
             if let adj = process.oomScoreAdj { try child.setOOMScoreAdj(adj) }
             try child.proceed()
             try child.waitReady()

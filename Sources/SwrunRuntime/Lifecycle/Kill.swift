@@ -40,28 +40,3 @@ extension Runtime {
         for p in pids { _ = Glibc.kill(p, sig) }
     }
 }
-
-enum CgroupProcesses {
-    static func pids(_ paths: [String]) -> [Int32] {
-        var seen = Set<Int32>()
-        for path in paths {
-            guard let text = try? Sys.readText(path + "/cgroup.procs") else { continue }
-            for line in text.split(separator: "\n") { if let p = Int32(line) { seen.insert(p) } }
-        }
-        return seen.sorted()
-    }
-
-    /// SIGKILLs everything in the cgroups until they are empty (bounded).
-    /// A v2 cgroup.kill does it in one write, racing no fork.
-    static func killAll(_ paths: [String]) {
-        for p in paths where Sys.exists(p + "/cgroup.kill") {
-            try? Sys.writeExisting(p + "/cgroup.kill", "1")
-        }
-        for _ in 0..<200 {
-            let live = pids(paths).filter { ProcStat.read(pid: $0).map { !$0.isDead } ?? false }
-            if live.isEmpty { return }
-            for p in live { _ = Glibc.kill(p, SIGKILL) }
-            Sys.sleepMillis(10)
-        }
-    }
-}

@@ -16,9 +16,13 @@ public enum Passwd {
         guard let root = try? Sys.open(rootfs, O_PATH | O_DIRECTORY) else { return nil }
         defer { Sys.close(root) }
         // RESOLVE_IN_ROOT (0x10) | RESOLVE_NO_MAGICLINKS (0x02)
-        let fd = shim_openat2(root, "etc/passwd", UInt64(O_RDONLY | O_CLOEXEC), 0, 0x12)
+        // O_NONBLOCK and the regular-file check: a FIFO or device put at
+        // etc/passwd must not hang or feed create.
+        let fd = shim_openat2(root, "etc/passwd", UInt64(O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY), 0, 0x12)
         guard fd >= 0 else { return nil }
         defer { Sys.close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
         var out: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 65536)
         while out.count < 1 << 20 {
