@@ -21,8 +21,7 @@ final class FreezerV2KernelTests: XCTestCase {
             rmdir(cgroup)
             throw XCTSkip("this kernel's cgroup2 has no cgroup.freeze")
         }
-        var template = Array("/tmp/swrun-freezetest-XXXXXX".utf8CString)
-        dir = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+        dir = try makeTemporaryDirectory("freezetest")
     }
 
     override func tearDown() {

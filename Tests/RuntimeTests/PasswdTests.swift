@@ -6,8 +6,7 @@ final class PasswdTests: XCTestCase {
     var rootfs = ""
 
     override func setUpWithError() throws {
-        var template = Array("/tmp/swrun-passwd-XXXXXX".utf8CString)
-        rootfs = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+        rootfs = try makeTemporaryDirectory("passwd")
         XCTAssertEqual(mkdir(rootfs + "/etc", 0o755), 0)
     }
 

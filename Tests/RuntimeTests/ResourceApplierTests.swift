@@ -9,8 +9,7 @@ final class ResourceApplierTests: XCTestCase {
     var root = ""
 
     override func setUpWithError() throws {
-        var template = Array("/tmp/swrun-cg-XXXXXX".utf8CString)
-        root = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+        root = try makeTemporaryDirectory("cg")
     }
 
     override func tearDown() { Sys.removeTree(root) }

@@ -7,8 +7,7 @@ final class StateStoreTests: XCTestCase {
     var root = ""
 
     override func setUpWithError() throws {
-        var template = Array("/tmp/swrun-unit-XXXXXX".utf8CString)
-        root = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+        root = try makeTemporaryDirectory("unit")
     }
 
     override func tearDown() { Sys.removeTree(root) }
