@@ -1,8 +1,9 @@
 import FoundationEssentials
 
-// A small JSON reader used only to explain failures: FoundationEssentials'
-// JSONDecoder reports both syntax errors and numbers that do not fit their
-// field as "The given data was not valid JSON." with no position or path.
+// The JSON parser behind `decodeSpec` and `decodeJSONDocument`. Unlike
+// FoundationEssentials' JSONDecoder, which reports both syntax errors and
+// numbers that do not fit their field as "The given data was not valid
+// JSON.", it says where a document goes wrong.
 
 /// A parsed JSON value. Numbers keep their source text so that range checks
 /// can name the exact value.
@@ -39,10 +40,14 @@ struct JSONSyntaxError: Error {
 struct JSONParser {
     private let bytes: [UInt8]
     private var pos = 0
+    /// Members and elements of the objects and arrays being parsed.
+    private var pendingKeys: [String] = []
+    private var pendingValues: [JSONNode] = []
     private static let maxDepth = 512
 
     init(_ data: Data) {
-        bytes = [UInt8](data)
+        // Copied through a raw buffer: iterating `Data` goes byte by byte.
+        bytes = data.withUnsafeBytes { [UInt8]($0) }
     }
 
     static func parse(_ data: Data) throws -> JSONNode {
@@ -109,12 +114,15 @@ struct JSONParser {
 
     private mutating func parseObject(depth: Int) throws -> JSONNode {
         pos += 1  // {
-        var members: [String: JSONNode] = [:]
         skipWhitespace()
         if current == UInt8(ascii: "}") {
             pos += 1
-            return .object(members)
+            return .object([:])
         }
+        // Members wait on the shared stacks until the size of the object is
+        // known, so that its dictionary is allocated (and hashed) only once.
+        let keyBase = pendingKeys.count
+        let valueBase = pendingValues.count
         while true {
             guard current == UInt8(ascii: "\"") else {
                 throw error("expected a string key, found \(describeCurrent())")
@@ -123,7 +131,9 @@ struct JSONParser {
             skipWhitespace()
             try expect(UInt8(ascii: ":"), "\":\" after object key")
             skipWhitespace()
-            members[key] = try parseValue(depth: depth + 1)
+            let value = try parseValue(depth: depth + 1)
+            pendingKeys.append(key)
+            pendingValues.append(value)
             skipWhitespace()
             if current == UInt8(ascii: ",") {
                 pos += 1
@@ -131,20 +141,28 @@ struct JSONParser {
                 continue
             }
             try expect(UInt8(ascii: "}"), "\",\" or \"}\" in object")
+            var members = [String: JSONNode](minimumCapacity: pendingKeys.count - keyBase)
+            for i in 0..<(pendingKeys.count - keyBase) {
+                // A repeated key: the last one wins.
+                members[pendingKeys[keyBase + i]] = pendingValues[valueBase + i]
+            }
+            pendingKeys.removeSubrange(keyBase...)
+            pendingValues.removeSubrange(valueBase...)
             return .object(members)
         }
     }
 
     private mutating func parseArray(depth: Int) throws -> JSONNode {
         pos += 1  // [
-        var elements: [JSONNode] = []
         skipWhitespace()
         if current == UInt8(ascii: "]") {
             pos += 1
-            return .array(elements)
+            return .array([])
         }
+        let base = pendingValues.count
         while true {
-            elements.append(try parseValue(depth: depth + 1))
+            let element = try parseValue(depth: depth + 1)
+            pendingValues.append(element)
             skipWhitespace()
             if current == UInt8(ascii: ",") {
                 pos += 1
@@ -152,13 +170,26 @@ struct JSONParser {
                 continue
             }
             try expect(UInt8(ascii: "]"), "\",\" or \"]\" in array")
+            let elements = Array(pendingValues[base...])
+            pendingValues.removeSubrange(base...)
             return .array(elements)
         }
     }
 
     private mutating func parseString() throws -> String {
         pos += 1  // opening quote
-        var out: [UInt8] = []
+        // Most strings have no escapes: take them straight from the input.
+        let start = pos
+        while pos < bytes.count {
+            let c = bytes[pos]
+            if c == UInt8(ascii: "\"") {
+                pos += 1
+                return String(decoding: bytes[start..<pos - 1], as: UTF8.self)
+            }
+            if c == UInt8(ascii: "\\") || c < 0x20 { break }
+            pos += 1
+        }
+        var out = Array(bytes[start..<pos])
         while true {
             guard let c = current else { throw error("unterminated string") }
             switch c {

@@ -1,8 +1,8 @@
 import FoundationEssentials
 
-// A Decoder over `JSONNode`, used to re-run a failed decode and find the exact
-// path and cause. Its errors carry "got ..." descriptions that `SpecError`
-// appends to the message.
+// A Decoder over `JSONNode`, for the documents that have no hand-written
+// reader (see Readers/JSONTreeReading.swift). Its errors carry "got ..."
+// descriptions that `SpecError` appends to the message.
 
 struct JSONTreeDecoder: Decoder {
     let node: JSONNode

@@ -3,7 +3,13 @@ import FoundationEssentials
 /// Decodes `config.json`. Any failure becomes a `SpecError` naming the JSON
 /// path at fault, e.g. `config.json: process.user.uid: expected a number (UInt32), got a string`.
 public func decodeSpec(from data: Data) throws -> Spec {
-    try decodeJSONDocument(Spec.self, from: data, file: "config.json")
+    let file = "config.json"
+    let tree = try parseJSONDocument(data, file: file)
+    do {
+        return try Spec(tree: tree, path: .root)
+    } catch let error as JSONReadError {
+        throw SpecError(file: file, readError: error)
+    }
 }
 
 /// Decodes then validates `config.json`, throwing the first problem found.
@@ -16,16 +22,38 @@ public func loadSpec(from data: Data) throws -> Spec {
 
 /// Decodes any OCI document (`process.json`, `state.json`, features...) with
 /// the same error reporting as `decodeSpec`; `file` names it in messages.
+/// The spec's own types (`Process`, `LinuxResources`...) are read by their
+/// hand-written readers, anything else through Codable.
 public func decodeJSONDocument<T: Decodable>(_ type: T.Type, from data: Data, file: String) throws -> T {
-    // The small tree decoder, not JSONDecoder: on a cold process
-    // JSONDecoder's dynamic casts cost most of a millisecond, and this one
-    // also says where a document is wrong.
-    let tree: JSONNode
+    let tree = try parseJSONDocument(data, file: file)
+    if let readable = type as? any JSONTreeReadable.Type {
+        do {
+            return try readable.init(tree: tree, path: .root) as! T
+        } catch let error as JSONReadError {
+            throw SpecError(file: file, readError: error)
+        }
+    }
+    return try decodeJSONTreeViaCodable(type, tree: tree, file: file)
+}
+
+/// `decodeJSONDocument` through Codable only, whatever the type: the
+/// reference the hand-written readers are tested against.
+func decodeJSONDocumentViaCodable<T: Decodable>(_ type: T.Type, from data: Data, file: String) throws -> T {
+    try decodeJSONTreeViaCodable(type, tree: parseJSONDocument(data, file: file), file: file)
+}
+
+private func parseJSONDocument(_ data: Data, file: String) throws -> JSONNode {
     do {
-        tree = try JSONParser.parse(data)
+        return try JSONParser.parse(data)
     } catch let syntax as JSONSyntaxError {
         throw SpecError(file: file, path: "", message: syntax.description)
     }
+}
+
+private func decodeJSONTreeViaCodable<T: Decodable>(_ type: T.Type, tree: JSONNode, file: String) throws -> T {
+    // The small tree decoder, not JSONDecoder: on a cold process
+    // JSONDecoder's dynamic casts cost most of a millisecond, and this one
+    // also says where a document is wrong.
     do {
         return try T(from: JSONTreeDecoder(node: tree, codingPath: []))
     } catch let decoding as DecodingError {
