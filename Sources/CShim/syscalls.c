@@ -88,6 +88,21 @@ int shim_waitpid(pid_t pid, int *status, int options)
     return r < 0 ? -errno : r;
 }
 
+pid_t shim_fork_write(const char *path, const char *text)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return -errno;
+    if (pid == 0) {
+        /* Only async-signal-safe calls in the child of a Swift process. */
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd >= 0 && write(fd, text, strlen(text)) < 0)
+            _exit(1);
+        _exit(fd < 0 ? 1 : 0);
+    }
+    return pid;
+}
+
 int shim_send_fd(int sock, int fd, const char *tag)
 {
     char buf[CMSG_SPACE(sizeof(int))];

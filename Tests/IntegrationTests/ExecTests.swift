@@ -144,7 +144,10 @@ final class ExecTests: IntegrationTestCase {
     }
 
     func testExecOfAMissingCommandIsAClearErrorAndLeavesNoProcess() throws {
-        let (sb, id) = try runningSandbox()
+        // One process that never forks: the cgroup's pid list is stable.
+        let sb = try makeSandbox(args: ["sleep", "1000"])
+        let id = sb.newID()
+        try sb.createAndStart(id)
         let before = lines(readFile("/sys/fs/cgroup/pids/swrun-it/\(id)/cgroup.procs") ?? "")
         XCTAssertFails(sb.swrun(["exec", id, "no-such-command"]), mentioning: ["no-such-command"])
         let after = lines(readFile("/sys/fs/cgroup/pids/swrun-it/\(id)/cgroup.procs") ?? "")

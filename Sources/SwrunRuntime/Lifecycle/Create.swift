@@ -41,6 +41,11 @@ extension Runtime {
         }
         try CgroupPathResolver.validate(spec.linux?.cgroupsPath, systemd: systemdCgroup)
         try checkPreservedFds(options.preserveFds)
+        let mountinfo = (try? Sys.readText("/proc/self/mountinfo")) ?? ""
+        let hierarchies = CgroupHierarchy.discover(mountinfo: mountinfo,
+                                                   procCgroup: (try? Sys.readText("/proc/self/cgroup")) ?? "")
+        var warmup = MigrationWarmup(hierarchies)
+        defer { warmup.finish() }
 
         let ownPidNS = (spec.linux?.namespaces ?? []).contains { $0.type == "pid" && ($0.path ?? "").isEmpty }
         var record = ContainerRecord(id: id, bundle: bundle.path, rootfs: bundle.rootfs,
@@ -50,9 +55,6 @@ extension Runtime {
         record.seccomp = spec.linux?.seccomp
         record.hooks = spec.hooks
         let runtimeHooks = (spec.hooks?.prestart ?? []) + (spec.hooks?.createRuntime ?? [])
-        let mountinfo = (try? Sys.readText("/proc/self/mountinfo")) ?? ""
-        let hierarchies = CgroupHierarchy.discover(mountinfo: mountinfo,
-                                                   procCgroup: (try? Sys.readText("/proc/self/cgroup")) ?? "")
         let cgroups = HybridCgroupManager(hierarchies: hierarchies, cgroupsPath: spec.linux?.cgroupsPath, id: id)
         // Recorded before they exist: should this process die half-way,
         // delete removes what it made, and only that.
@@ -109,6 +111,7 @@ extension Runtime {
             try child.writeIDMaps()
             try child.proceed()
             try cgroups.add(pid: child.pid)
+            warmup.finish()
             if let adj = spec.process?.oomScoreAdj { try child.setOOMScoreAdj(adj) }
             PhaseTimer.mark("join cgroups")
             if !runtimeHooks.isEmpty {

@@ -41,6 +41,9 @@ extension Runtime {
         default: throw RuntimeError("cannot exec in a stopped container")
         }
         let initPid = record.pid!
+        let cgroups = ContainerCgroups(record)
+        var warmup = MigrationWarmup(cgroups.hierarchies)
+        defer { warmup.finish() }
         if !(process.env ?? []).contains(where: { $0.hasPrefix("HOME=") }) {
             let home = Passwd.read(rootfs: record.rootfs).flatMap { Passwd.home(uid: process.user.uid, passwd: $0) }
             process.env = (process.env ?? []) + ["HOME=" + (home ?? "/")]
@@ -60,7 +63,6 @@ extension Runtime {
             sigprocmask(SIG_BLOCK, &mask, nil)
         }
         // On v2 the process is born in the container's cgroup.
-        let cgroups = ContainerCgroups(record)
         let cgroupFd = cgroups.v2Dir.flatMap { try? Sys.open($0, O_RDONLY | O_DIRECTORY) } ?? -1
         defer { Sys.close(cgroupFd) }
         var child = try InitProcess.spawn(plan, consoleFd: consoleFd, cgroupFd: cgroupFd)
@@ -70,6 +72,7 @@ extension Runtime {
         do {
             try CgroupProcesses.join(pid: child.pid, hierarchies: cgroups.hierarchies, paths: cgroups.paths,
                                      role: "the exec process")
+            warmup.finish()
             if let adj = process.oomScoreAdj { try child.setOOMScoreAdj(adj) }
             try child.proceed()
             try child.waitReady()
