@@ -225,7 +225,7 @@ extension JSONNode {
         }
     }
 
-    private static func writeString(_ s: String, into out: inout [UInt8]) {
+    static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(0x22)
         for c in s.utf8 {
             switch c {
@@ -251,4 +251,13 @@ func encodeJSONBytes<T: Encodable>(_ value: T, pretty: Bool) throws -> [UInt8] {
     let root = JSONNodeBuilder()
     try value.encode(to: JSONTreeEncoder(builder: root, codingPath: []))
     return root.node.write(pretty: pretty)
+}
+
+/// A JSON string literal for s (quotes, backslashes and control
+/// characters escaped, `/` left alone).
+public func jsonQuoted(_ s: String) -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(s.utf8.count + 2)
+    JSONNode.writeString(s, into: &out)
+    return String(decoding: out, as: UTF8.self)
 }

@@ -1,4 +1,5 @@
 import Glibc
+import OCI
 
 /// Log lines for `--log FILE` in runc's formats: text, or one JSON object
 /// per line (`{"level":"error","msg":"...","time":"..."}`) as containerd
@@ -47,24 +48,5 @@ public final class Logger {
 
 public enum JSONText {
     /// A JSON string literal for s.
-    public static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let h = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    public static func quote(_ s: String) -> String { jsonQuoted(s) }
 }
