@@ -88,19 +88,59 @@ int shim_waitpid(pid_t pid, int *status, int options)
     return r < 0 ? -errno : r;
 }
 
-pid_t shim_fork_write(const char *path, const char *text)
+/*
+ * A child sharing our memory (CLONE_VM: no copy-on-write faults for the
+ * parent afterwards) that writes text to path and exits. It runs on its
+ * own small stack and makes raw syscalls only: without its own TLS, any
+ * libc call could write errno into the parent's.
+ */
+static long raw_syscall3(long n, long a, long b, long c)
 {
-    pid_t pid = fork();
-    if (pid < 0)
-        return -errno;
-    if (pid == 0) {
-        /* Only async-signal-safe calls in the child of a Swift process. */
-        int fd = open(path, O_WRONLY | O_CLOEXEC);
-        if (fd >= 0 && write(fd, text, strlen(text)) < 0)
-            _exit(1);
-        _exit(fd < 0 ? 1 : 0);
-    }
-    return pid;
+#if defined(__x86_64__)
+    long ret;
+    __asm__ volatile("syscall" : "=a"(ret) : "a"(n), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
+    return ret;
+#elif defined(__aarch64__)
+    register long x8 __asm__("x8") = n;
+    register long x0 __asm__("x0") = a;
+    register long x1 __asm__("x1") = b;
+    register long x2 __asm__("x2") = c;
+    __asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2) : "memory");
+    return x0;
+#else
+#error "raw_syscall3: unsupported architecture"
+#endif
+}
+
+struct write_job {
+    char path[4096];
+    char text[64];
+    long len;
+};
+
+static int write_job_main(void *arg)
+{
+    const struct write_job *job = arg;
+    long fd = raw_syscall3(SYS_openat, AT_FDCWD, (long)job->path, O_WRONLY | O_CLOEXEC);
+    long ok = fd >= 0 && raw_syscall3(SYS_write, fd, (long)job->text, job->len) == job->len;
+    raw_syscall3(SYS_exit, ok ? 0 : 1, 0, 0);
+    return 0;
+}
+
+pid_t shim_spawn_write(const char *path, const char *text)
+{
+    /* One job at a time: the caller reaps the child before the next. */
+    static struct write_job job;
+    static char stack[16384] __attribute__((aligned(16)));
+    /* Copies: the caller's strings may be gone before the child reads them. */
+    size_t plen = strlen(path), tlen = strlen(text);
+    if (plen >= sizeof job.path || tlen >= sizeof job.text)
+        return -ENAMETOOLONG;
+    memcpy(job.path, path, plen + 1);
+    memcpy(job.text, text, tlen + 1);
+    job.len = (long)tlen;
+    pid_t pid = clone(write_job_main, stack + sizeof stack, CLONE_VM | SIGCHLD, &job);
+    return pid < 0 ? -errno : pid;
 }
 
 int shim_send_fd(int sock, int fd, const char *tag)

@@ -33,8 +33,9 @@ int shim_thread_count(void);
 int shim_flock(int fd, int op);
 /* waitpid() with EINTR retry; returns the pid or -errno. */
 int shim_waitpid(pid_t pid, int *status, int options);
-/* Forks a child that writes text to path and exits: pid or -errno. */
-pid_t shim_fork_write(const char *path, const char *text);
+/* Starts a child (sharing our memory) that writes text to path and
+ * exits: pid or -errno. One at a time: reap it before the next. */
+pid_t shim_spawn_write(const char *path, const char *text);
 /* rename(2) that fails with -EEXIST instead of replacing `to`. */
 int shim_rename_noreplace(const char *from, const char *to);
 /* A close-on-exec signalfd for mask, and one read of it: the signal number. */

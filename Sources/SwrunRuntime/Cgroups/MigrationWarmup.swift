@@ -24,7 +24,7 @@ struct MigrationWarmup {
         let v1 = hierarchies.filter { !$0.isV2 && !$0.controllers.contains("memory") }
         guard let h = v1.first(where: { $0.controllers == ["pids"] }) ?? v1.first else { return }
         let procs = h.mountPoint + (h.ownPath == "/" ? "" : h.ownPath) + "/cgroup.procs"
-        pid = max(shim_fork_write(procs, "0"), -1)
+        pid = max(shim_spawn_write(procs, "0"), -1)
     }
 
     /// Reaps the helper (it ends within one grace period).
