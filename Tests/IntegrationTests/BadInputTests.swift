@@ -205,6 +205,29 @@ final class BadInputTests: IntegrationTestCase {
         sb.assertNoTrace(of: id)
     }
 
+    /// The systemd driver's slice:prefix:name form is parsed and refused
+    /// saying which slice and unit it means and why (no systemd as pid 1).
+    func testSystemdCgroupPathIsRefusedClearly() throws {
+        try swrunOnly("runc 1.1.5 tries to reach systemd over D-Bus and fails with a connection error")
+        let sb = try makeSandbox(args: ["true"])
+        let id = sb.newID()
+        try sb.prepare(id)
+        var l = sb.bundle.linux
+        l["cgroupsPath"] = "system.slice:swrun-it:\(id)"
+        sb.bundle.linux = l
+        try sb.bundle.writeConfig()
+        let r = sb.swrun(["--systemd-cgroup", "create", "--bundle", sb.bundle.path, id])
+        XCTAssertFails(r, mentioning: ["systemd"])
+        XCTAssertTrue(r.stderr.contains("slice system.slice, unit swrun-it-\(id).scope"), "\(r)")
+        if !isDirectory("/run/systemd/system") {
+            XCTAssertTrue(r.stderr.contains("systemd is not pid 1"), "\(r)")
+        }
+        sb.assertNoTrace(of: id)
+        let bad = sb.swrun(["--systemd-cgroup", "create", "--bundle", sb.bundle.path, id + "x"])
+        XCTAssertFails(bad, mentioning: ["systemd"])
+        sb.assertNoTrace(of: id + "x")
+    }
+
     func testDeleteForceOfNonExistentIDSucceeds() throws {
         // runc 1.1.5: `delete --force` of an unknown id exits 0.
         let sb = try makeSandbox()

@@ -43,14 +43,45 @@ final class CgroupHierarchyTests: XCTestCase {
     }
 
     func testSystemdAndDotDotPathsAreRefused() {
-        XCTAssertThrowsError(try CgroupPathResolver.validate("system.slice:swrun:c1", systemd: false))
-        XCTAssertThrowsError(try CgroupPathResolver.validate("/a/../b", systemd: false))
-        XCTAssertThrowsError(try CgroupPathResolver.validate("/a", systemd: true))
-        XCTAssertNoThrow(try CgroupPathResolver.validate("/a/b", systemd: false))
+        XCTAssertThrowsError(try CgroupPathResolver.validate("system.slice:swrun:c1", id: "c1", systemd: false))
+        XCTAssertThrowsError(try CgroupPathResolver.validate("/a/../b", id: "c1", systemd: false))
+        XCTAssertThrowsError(try CgroupPathResolver.validate("/a", id: "c1", systemd: true)) {
+            XCTAssertTrue("\($0)".contains("slice:prefix:name"), "\($0)")
+        }
+        XCTAssertThrowsError(try CgroupPathResolver.validate(nil, id: "c1", systemd: true)) {
+            XCTAssertTrue("\($0)".contains("system.slice:swrun:c1"), "the default systemd path is named: \($0)")
+        }
+        XCTAssertNoThrow(try CgroupPathResolver.validate("/a/b", id: "c1", systemd: false))
+        XCTAssertNoThrow(try CgroupPathResolver.validate("pods/c1", id: "c1", systemd: false))
+        XCTAssertNoThrow(try CgroupPathResolver.validate(nil, id: "c1", systemd: false))
     }
 
     func testMountinfoOctalEscapes() {
         XCTAssertEqual(CgroupHierarchy.unescape("/a\\040b"), "/a b")
         XCTAssertEqual(CgroupHierarchy.unescape("/plain"), "/plain")
+    }
+}
+
+final class SystemdCgroupPathTests: XCTestCase {
+    func testSlicePrefixNameBecomeSliceAndScope() throws {
+        XCTAssertEqual(try SystemdCgroupPath.parse("system.slice:docker:abc"), SystemdCgroupPath(slice: "system.slice", unit: "docker-abc.scope"))
+        XCTAssertEqual(try SystemdCgroupPath.parse(":crio:x"), SystemdCgroupPath(slice: "system.slice", unit: "crio-x.scope"), "empty slice: system.slice")
+        XCTAssertEqual(try SystemdCgroupPath.parse("machine.slice::pod.slice"), SystemdCgroupPath(slice: "machine.slice", unit: "pod.slice"))
+        XCTAssertNil(try SystemdCgroupPath.parse("/a/b"))
+        XCTAssertNil(try SystemdCgroupPath.parse("a:b"))
+    }
+
+    func testMalformedPartsAreNamed() {
+        XCTAssertThrowsError(try SystemdCgroupPath.parse("system:p:n")) { XCTAssertTrue("\($0)".contains("must be a unit name ending in .slice"), "\($0)") }
+        XCTAssertThrowsError(try SystemdCgroupPath.parse("a.slice:p:")) { XCTAssertTrue("\($0)".contains("non-empty"), "\($0)") }
+    }
+
+    func testRefusalSaysWhy() {
+        XCTAssertThrowsError(try SystemdCgroupPath.refusal("system.slice:docker:abc", id: "abc", systemdFlag: true, systemdIsInit: false)) {
+            XCTAssertEqual("\($0)", "linux.cgroupsPath \"system.slice:docker:abc\": the systemd cgroup driver (slice system.slice, unit docker-abc.scope) is not supported: systemd is not pid 1 on this host, so it manages no cgroups")
+        }
+        XCTAssertThrowsError(try SystemdCgroupPath.refusal("system.slice:docker:abc", id: "abc", systemdFlag: true, systemdIsInit: true)) {
+            XCTAssertTrue("\($0)".contains("no systemd cgroup driver yet"), "\($0)")
+        }
     }
 }

@@ -16,11 +16,14 @@ public protocol CgroupManager {
 /// absolute as given, relative under swrun's own cgroup, and when absent
 /// the container id under swrun's own cgroup.
 public enum CgroupPathResolver {
-    public static func validate(_ cgroupsPath: String?, systemd: Bool) throws {
-        guard let p = cgroupsPath, !p.isEmpty else { return }
-        if systemd || (!p.hasPrefix("/") && p.split(separator: ":", omittingEmptySubsequences: false).count == 3) {
-            throw RuntimeError("linux.cgroupsPath: systemd cgroup paths (slice:prefix:name) are not supported: systemd is not managing cgroups here")
+    public static func validate(_ cgroupsPath: String?, id: String, systemd: Bool) throws {
+        if !(cgroupsPath ?? "").hasPrefix("/") {
+            try SystemdCgroupPath.refusal(cgroupsPath, id: id, systemdFlag: systemd,
+                                          systemdIsInit: Sys.isDirectory("/run/systemd/system"))
+        } else if systemd {
+            try SystemdCgroupPath.refusal(cgroupsPath, id: id, systemdFlag: true, systemdIsInit: false)
         }
+        guard let p = cgroupsPath, !p.isEmpty else { return }
         if p.split(separator: "/").contains("..") {
             throw RuntimeError("linux.cgroupsPath: must not contain \"..\", got \"\(p)\"")
         }

@@ -39,7 +39,7 @@ extension Runtime {
         if terminal && options.consoleSocket == nil && !options.proxyTerminal {
             throw RuntimeError("process.terminal: a terminal needs --console-socket")
         }
-        try CgroupPathResolver.validate(spec.linux?.cgroupsPath, systemd: systemdCgroup)
+        try CgroupPathResolver.validate(spec.linux?.cgroupsPath, id: id, systemd: systemdCgroup)
         try checkPreservedFds(options.preserveFds)
         let mountinfo = (try? Sys.readText("/proc/self/mountinfo")) ?? ""
         let hierarchies = CgroupHierarchy.discover(mountinfo: mountinfo,

@@ -77,9 +77,6 @@ enum SwrunCLI {
                 Output.write(verb.help)
                 return 0
             }
-            if global.systemdCgroup, ["create", "run"].contains(verbName) {
-                throw RuntimeError("--systemd-cgroup: not supported: swrun manages cgroups through cgroupfs only")
-            }
             return try verb.run(args, global)
         } catch {
             return fail(error, global)
