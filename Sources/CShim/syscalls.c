@@ -143,6 +143,11 @@ pid_t shim_spawn_write(const char *path, const char *text)
     return pid < 0 ? -errno : pid;
 }
 
+int shim_set_child_subreaper(void)
+{
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0 ? -errno : 0;
+}
+
 int shim_send_fd(int sock, int fd, const char *tag)
 {
     char buf[CMSG_SPACE(sizeof(int))];

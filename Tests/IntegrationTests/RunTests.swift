@@ -74,6 +74,38 @@ final class RunTests: IntegrationTestCase {
         }
     }
 
+    /// Foreground run is a child subreaper, as runc's: a process orphaned
+    /// inside a container without its own pid namespace is adopted (and
+    /// reaped) by run, not by whoever started run.
+    func testRunAdoptsOrphansUnlessNoSubreaper() throws {
+        for noSubreaper in [false, true] {
+            let sb = try makeSandbox(args: ["sh", "-c",
+                "(sh -c 'sleep 0.3; grep PPid /proc/self/status > /host/ppid' &); sleep 1"])
+            sb.bundle.removeNamespace("pid")
+            sb.bundle.bind(sb.hostDir, at: "/host")
+            let id = sb.newID()
+            try sb.prepare(id)
+            let p = try sb.spawnSwrun(["run"] + (noSubreaper ? ["--no-subreaper"] : []) + ["--bundle", sb.bundle.path, id])
+            let r = p.wait(timeout: 20)
+            XCTAssertEqual(r.status, 0, "\(r)")
+            let ppid = trimmed(readFile(sb.hostDir + "/ppid") ?? "").split(separator: "\t").last.map(String.init)
+            let expected = noSubreaper ? getpid() : p.pid
+            XCTAssertEqual(ppid, "\(expected)", noSubreaper ? "--no-subreaper: the orphan goes to our subreaper" : "run adopted the orphan")
+            sb.assertNoTrace(of: id)
+        }
+    }
+
+    func testRunKeepLeavesTheStoppedContainerForDelete() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "exit 7"])
+        let id = sb.newID()
+        let r = try sb.run(id, extra: ["--keep"])
+        XCTAssertEqual(r.status, 7, "\(r)")
+        XCTAssertEqual(sb.status(id), "stopped")
+        XCTAssertTrue(isDirectory("/sys/fs/cgroup/pids" + sb.cgroupsPath(for: id)), "the cgroup stays until delete")
+        XCTAssertSucceeds(sb.swrun(["delete", id]))
+        sb.assertNoTrace(of: id)
+    }
+
     func testRunDetach() throws {
         let sb = try makeSandbox(args: ["sh", "-c", "touch /host/started; while :; do sleep 0.1; done"])
         sb.bundle.bind(sb.hostDir, at: "/host")

@@ -33,6 +33,8 @@ int shim_thread_count(void);
 int shim_flock(int fd, int op);
 /* waitpid() with EINTR retry; returns the pid or -errno. */
 int shim_waitpid(pid_t pid, int *status, int options);
+/* prctl(PR_SET_CHILD_SUBREAPER, 1): 0 or -errno. */
+int shim_set_child_subreaper(void);
 /* Starts a child (sharing our memory) that writes text to path and
  * exits: pid or -errno. One at a time: reap it before the next. */
 pid_t shim_spawn_write(const char *path, const char *text);

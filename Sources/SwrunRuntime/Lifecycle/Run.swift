@@ -5,18 +5,24 @@ import OCI
 extension Runtime {
     /// create + start; without `detach`, waits for the init while
     /// forwarding signals to it (and proxying its terminal to ours when it
-    /// has one and no console socket was given), deletes the container and
-    /// returns its exit status (128+signal when killed).
-    public func run(id: String, _ options: CreateOptions, detach: Bool) throws -> Int32 {
+    /// has one and no console socket was given), deletes the container
+    /// (unless `keep`) and returns its exit status (128+signal when
+    /// killed). With `subreaper`, as runc does by default, a foreground run
+    /// also adopts and reaps the container's orphaned processes (those of a
+    /// container without its own pid namespace).
+    public func run(id: String, _ options: CreateOptions, detach: Bool,
+                    keep: Bool = false, subreaper: Bool = true) throws -> Int32 {
         var options = options
         options.proxyTerminal = !detach && options.consoleSocket == nil
         var mask = sigset_t()
         sigemptyset(&mask)
+        let reaping = !detach && subreaper
         if !detach {
             // Blocked before the clone: a signal arriving meanwhile waits
             // for the loop below instead of killing swrun alone.
             for s in ProcessWaiter.forwarded + [SIGCHLD] { sigaddset(&mask, s) }
             sigprocmask(SIG_BLOCK, &mask, nil)
+            if reaping { try check(shim_set_child_subreaper(), "prctl PR_SET_CHILD_SUBREAPER") }
         }
         var (record, ptySocket) = try createContainer(id: id, options)
         defer { Sys.close(ptySocket) }
@@ -30,9 +36,12 @@ extension Runtime {
         if detach { return 0 }
         var master: Int32 = -1
         if ptySocket >= 0 { master = (try? ConsoleSocket.receiveFd(ptySocket)) ?? -1 }
-        let status = ProcessWaiter(pid: record.pid!, mask: mask, ptyMaster: master).wait()
+        let status = ProcessWaiter(pid: record.pid!, mask: mask, ptyMaster: master, reapsAll: reaping).wait()
         PhaseTimer.mark("container ran")
+        if keep { return status }
         try? delete(id: id, force: true, known: record)
+        // Adopted processes that delete killed are ours to reap.
+        if reaping { ProcessWaiter.reapAll() }
         PhaseTimer.mark("delete")
         return status
     }
@@ -45,6 +54,8 @@ struct ProcessWaiter {
     let pid: Int32
     let mask: sigset_t
     let ptyMaster: Int32
+    /// A subreaper: reap every child (adopted orphans too), not only pid.
+    var reapsAll = false
 
     /// The exit status, or 128+signal.
     func wait() -> Int32 {
@@ -77,7 +88,14 @@ struct ProcessWaiter {
                 let sig = shim_signalfd_read(sfd)
                 if sig > 0 {
                     if sig == SIGCHLD {
-                        if shim_waitpid(pid, &status, WNOHANG) == pid { exited = true }
+                        if reapsAll {
+                            var st: Int32 = 0
+                            while case let r = shim_waitpid(-1, &st, WNOHANG), r > 0 {
+                                if r == pid { status = st; exited = true }
+                            }
+                        } else if shim_waitpid(pid, &status, WNOHANG) == pid {
+                            exited = true
+                        }
                     } else {
                         if sig == SIGWINCH { copyWindowSize() }
                         _ = Glibc.kill(pid, sig)
@@ -89,6 +107,12 @@ struct ProcessWaiter {
         }
         if status & 0x7f == 0 { return (status >> 8) & 0xff }
         return 128 + (status & 0x7f)
+    }
+
+    /// Reaps every child that has exited.
+    static func reapAll() {
+        var st: Int32 = 0
+        while shim_waitpid(-1, &st, WNOHANG) > 0 {}
     }
 
     private func copyWindowSize() {

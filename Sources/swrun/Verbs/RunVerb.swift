@@ -7,11 +7,12 @@ enum RunVerb: Verb {
     static let flags: [FlagSpec] = CreateVerb.flags + [
         .bool("--detach", "-d", help: "detach from the container's process"),
         .bool("--keep", help: "do not delete the container after it exits"),
+        .bool("--no-subreaper", help: "do not adopt and reap the container's orphaned processes"),
     ]
 
     static func run(_ args: ParsedArguments, _ global: GlobalOptions) throws -> Int32 {
         let id = try containerID(args)
-        if args.bool("--keep") { throw UsageError("run --keep: not supported yet") }
-        return try global.runtime().run(id: id, try CreateVerb.createOptions(args), detach: args.bool("--detach"))
+        return try global.runtime().run(id: id, try CreateVerb.createOptions(args), detach: args.bool("--detach"),
+                                        keep: args.bool("--keep"), subreaper: !args.bool("--no-subreaper"))
     }
 }
