@@ -1,6 +1,7 @@
 import Glibc
 import OCI
 @testable import SwrunRuntime
+import Foundation
 import XCTest
 
 final class StateStoreTests: XCTestCase {
@@ -44,6 +45,33 @@ final class StateStoreTests: XCTestCase {
         XCTAssertEqual(try store.load("f1").status, .created)
         unlink(store.fifoPath("f1"))
         XCTAssertEqual(try store.load("f1").status, .running)
+    }
+
+    /// A verb waiting for the lock while the container is deleted and
+    /// created again under the same id must end up holding the new
+    /// directory's lock, not the old inode's.
+    func testLockWaiterFollowsADirectoryReplacedWhileItWaited() throws {
+        let store = StateStore(root: root)
+        let old = try store.create(record("r1"))
+        let phase = ManagedAtomicInt()
+        let acquiredIn = ManagedAtomicInt()
+        let waiter = Thread {
+            if let lock = try? store.lock("r1") {
+                acquiredIn.value = phase.value
+                lock.release()
+            }
+        }
+        waiter.start()
+        Sys.sleepMillis(100)
+        store.remove("r1")
+        let new = try store.create(record("r1"))
+        phase.value = 1
+        old.release()
+        Sys.sleepMillis(100)
+        phase.value = 2
+        new.release()
+        for _ in 0..<300 where acquiredIn.value == 0 { Sys.sleepMillis(10) }
+        XCTAssertEqual(acquiredIn.value, 2, "the waiter got the lock only once the new directory's holder let go")
     }
 
     func testDuplicateIdIsRefused() throws {
@@ -139,5 +167,15 @@ final class SignalsTests: XCTestCase {
         for bad in ["", "FOO", "0", "-1", "99", "SIG", "RTMIN+99"] {
             XCTAssertNil(Signals.parse(bad), bad)
         }
+    }
+}
+
+/// An Int shared between the test and one thread.
+final class ManagedAtomicInt: @unchecked Sendable {
+    private let lock = NSLock()
+    private var v = 0
+    var value: Int {
+        get { lock.lock(); defer { lock.unlock() }; return v }
+        set { lock.lock(); v = newValue; lock.unlock() }
     }
 }

@@ -83,13 +83,20 @@ public struct StateStore {
         try StateStore.validate(id: id)
         let dir = directory(id)
         do {
-            let lock = try ContainerLock(directory: dir, exclusive: exclusive)
-            // A delete may have removed the directory while we waited.
-            if !Sys.exists(dir) {
+            // While we waited, a delete may have removed the directory, and
+            // a create may have made a new one under the same id: then the
+            // lock we hold is the old inode's, and the new one is locked.
+            for _ in 0..<100 {
+                let lock = try ContainerLock(directory: dir, exclusive: exclusive)
+                var now = Glibc.stat()
+                guard lstat(dir, &now) == 0 else {
+                    lock.release()
+                    throw RuntimeError("container \"\(id)\" does not exist")
+                }
+                if lock.isLocking(now) { return lock }
                 lock.release()
-                throw RuntimeError("container \"\(id)\" does not exist")
             }
-            return lock
+            throw RuntimeError("lock", path: dir, errno: EAGAIN)
         } catch let e as RuntimeError where e.errno == ENOENT {
             throw RuntimeError("container \"\(id)\" does not exist")
         }
@@ -150,6 +157,12 @@ public final class ContainerLock {
             Sys.close(fd)
             throw RuntimeError("lock", path: directory, errno: -r)
         }
+    }
+
+    /// Whether the locked directory is the inode `st` describes.
+    func isLocking(_ st: Glibc.stat) -> Bool {
+        var mine = Glibc.stat()
+        return fstat(fd, &mine) == 0 && mine.st_ino == st.st_ino && mine.st_dev == st.st_dev
     }
 
     /// Unlocks explicitly: a cloned child shares the open file description
