@@ -12,6 +12,25 @@ public func decodeSpec(from data: Data) throws -> Spec {
     }
 }
 
+/// Decodes `config.json` and lists the properties it does not know (JSON
+/// paths such as `process.foo`), which the runtime ignores but may log.
+public func decodeSpec(from data: Data, unknownProperties: inout [String]) throws -> Spec {
+    let sink = UnknownProperties()
+    UnknownProperties.active = sink
+    defer { UnknownProperties.active = nil }
+    let spec = try decodeSpec(from: data)
+    unknownProperties = sink.paths
+    return spec
+}
+
+/// Where the readers report members nobody read, while a decode runs.
+final class UnknownProperties {
+    var paths: [String] = []
+    /// swrun decodes on one thread; tests that decode concurrently do not
+    /// set it.
+    nonisolated(unsafe) static var active: UnknownProperties?
+}
+
 /// Decodes then validates `config.json`, throwing the first problem found.
 /// Use `validate(_:)` to get every problem.
 public func loadSpec(from data: Data) throws -> Spec {

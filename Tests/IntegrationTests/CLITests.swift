@@ -252,6 +252,34 @@ final class CLITests: IntegrationTestCase {
         sb.assertNoTrace(of: id)
     }
 
+    /// config.md: unknown properties MAY be logged, MUST otherwise be
+    /// ignored. swrun names them: in the --log file when given (clients
+    /// pass swrun's stderr on as the container's), else on stderr.
+    func testUnknownConfigPropertiesAreLoggedAndIgnored() throws {
+        try swrunOnly("runc 1.1.5 ignores unknown properties silently")
+        let sb = try makeSandbox(args: ["true"])
+        var p = sb.bundle.process
+        p["futureKnob"] = 1
+        sb.bundle.process = p
+        sb.bundle.config["vendorExtension"] = ["x": true]
+        let plain = try sb.run(sb.newID())
+        XCTAssertSucceeds(plain)
+        XCTAssertTrue(plain.stderr.contains("process.futureKnob: unknown property, ignored"), "\(plain)")
+        XCTAssertTrue(plain.stderr.contains("vendorExtension: unknown property, ignored"), "\(plain)")
+
+        let log = sb.dir + "/swrun.log"
+        let id = sb.newID()
+        try sb.prepare(id)
+        let logged = runProcess([Suite.bin, "--root", sb.stateRoot, "--log", log, "--log-format", "json",
+                                 "run", "--bundle", sb.bundle.path, id])
+        XCTAssertSucceeds(logged)
+        XCTAssertFalse(logged.stderr.contains("unknown property"), "with --log, stderr stays the container's: \(logged)")
+        let warnings = lines(readFile(log) ?? "").compactMap { parseJSON($0) as? [String: Any] }
+            .filter { $0["level"] as? String == "warning" }.compactMap { $0["msg"] as? String }
+        XCTAssertTrue(warnings.contains { $0.contains("process.futureKnob") }, "\(warnings)")
+        sb.assertNoTrace(of: id)
+    }
+
     func testLogFileJSONForStateOfUnknownID() throws {
         let sb = try makeSandbox()
         let id = sb.newID()

@@ -12,7 +12,8 @@
 //   - an optional member that is missing or `null` is nil;
 //   - a required member that is missing is "missing required field", one
 //     that is `null` is a type mismatch ("expected a string, got null");
-//   - unknown members are ignored.
+//   - unknown members are ignored (config.md: "MAY log ... but MUST
+//     otherwise ignore them"); decodeSpec(from:unknownProperties:) lists them.
 
 /// A type that can be read from a JSON tree without Codable.
 protocol JSONTreeReadable {
@@ -170,19 +171,29 @@ func readMap<T: JSONTreeReadable>(_ node: JSONNode, at path: JSONPathBuilder) th
 
 // MARK: - Objects
 
-/// The members of one JSON object, read one field at a time.
-struct JSONObjectReader {
+/// The members of one JSON object, read one field at a time. While an
+/// `UnknownProperties` collection is active, the members nobody read are
+/// reported to it when the reader goes away.
+final class JSONObjectReader {
     let members: [String: JSONNode]
     let path: JSONPathBuilder
+    private var unread: Set<String>?
 
     init(_ node: JSONNode, at path: JSONPathBuilder) throws {
         guard case .object(let members) = node else { throw JSONReadError.mismatch("an object", node, path) }
         self.members = members
         self.path = path
+        if UnknownProperties.active != nil { unread = Set(members.keys) }
+    }
+
+    deinit {
+        guard let unread, !unread.isEmpty, let sink = UnknownProperties.active else { return }
+        for key in unread.sorted() { sink.paths.append(path.appending(key: key).rendered) }
     }
 
     /// A required member; a `null` one is left to the value reader to reject.
     func required(_ key: String) throws -> JSONNode {
+        unread?.remove(key)
         guard let node = members[key] else {
             throw JSONReadError(path: path, message: "missing required field \(quoted(key))")
         }
@@ -191,6 +202,7 @@ struct JSONObjectReader {
 
     /// An optional member: missing and `null` both mean nil.
     func optional(_ key: String) -> JSONNode? {
+        unread?.remove(key)
         guard let node = members[key] else { return nil }
         if case .null = node { return nil }
         return node

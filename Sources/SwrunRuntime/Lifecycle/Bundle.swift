@@ -7,6 +7,9 @@ public struct Bundle {
     public var path: String
     public var spec: Spec
     public var rootfs: String
+    /// Properties of config.json swrun does not know and so ignores
+    /// (config.md: "MAY log unknown properties but MUST otherwise ignore").
+    public var unknownProperties: [String] = []
 
     public static func load(_ dir: String) throws -> Bundle {
         let path: String
@@ -23,8 +26,9 @@ public struct Bundle {
             throw RuntimeError("read config", path: configPath, errno: e.errno)
         }
         let spec: Spec
+        var unknown: [String] = []
         do {
-            spec = try decodeSpec(from: Data(bytes))
+            spec = try decodeSpec(from: Data(bytes), unknownProperties: &unknown)
         } catch {
             throw RuntimeError("\(error)")
         }
@@ -45,6 +49,6 @@ public struct Bundle {
         guard Sys.isDirectory(rootfs) else {
             throw RuntimeError("config.json: root.path: rootfs `\(rootfs)` is not a directory")
         }
-        return Bundle(path: path, spec: spec, rootfs: rootfs)
+        return Bundle(path: path, spec: spec, rootfs: rootfs, unknownProperties: unknown)
     }
 }

@@ -31,6 +31,9 @@ extension Runtime {
         let bundle = try Bundle.load(options.bundle)
         PhaseTimer.mark("load bundle")
         let spec = bundle.spec
+        for property in bundle.unknownProperties {
+            log.warnUser("config.json: \(property): unknown property, ignored")
+        }
         try UnsupportedFeatures.check(spec)
         let terminal = spec.process?.terminal == true
         if !terminal && options.consoleSocket != nil {

@@ -29,6 +29,17 @@ public final class Logger {
     public func warning(_ msg: String) { write("warning", msg) }
     public func debug(_ msg: String) { if debugEnabled { write("debug", msg) } }
 
+    /// A warning for whoever runs swrun: into the --log file when there is
+    /// one (clients such as containerd hand swrun's stderr to the
+    /// container's own output), else to stderr.
+    public func warnUser(_ msg: String) {
+        if fd >= 0 {
+            write("warning", msg)
+        } else {
+            try? Sys.writeAll(2, Array("swrun: warning: \(msg)\n".utf8))
+        }
+    }
+
     private func write(_ level: String, _ msg: String) {
         let time = Clock.rfc3339(nanos: false)
         let line: String
