@@ -66,6 +66,22 @@ final class MiscTests: IntegrationTestCase {
         XCTAssertEqual(trimmed(procs), "", "the cgroup is empty")
     }
 
+    func testDeleteKillsWhatOutlivedTheInitWithoutAPidNamespace() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "sleep 1000 & echo $! > /host/bg; exit 0"])
+        sb.bundle.bind(sb.hostDir, at: "/host")
+        sb.bundle.removeNamespace("pid")
+        let id = sb.newID()
+        try sb.createAndStart(id)
+        XCTAssertTrue(sb.waitForStatus(id, "stopped"), "the init exited")
+        let bg = try XCTUnwrap(pid_t(trimmed(readFile(sb.hostDir + "/bg") ?? "")))
+        XCTAssertEqual(processStateLetter(bg).map { $0 != "Z" }, true, "the background sleep outlived the init")
+        XCTAssertSucceeds(sb.swrun(["delete", id]))
+        let gone = waitUntil(timeout: 5) { processStateLetter(bg).map { $0 == "Z" } ?? true }
+        XCTAssertTrue(gone, "delete killed \(bg)")
+        XCTAssertTrue(reap(bg))
+        sb.assertNoTrace(of: id)
+    }
+
     // MARK: bad input
 
     private func failingCreate(_ sb: Sandbox, file: StaticString = #filePath, line: UInt = #line) throws -> (String, ProcResult) {

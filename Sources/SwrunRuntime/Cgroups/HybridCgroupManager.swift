@@ -49,9 +49,14 @@ public struct HybridCgroupManager: CgroupManager {
             return
         }
         for (h, path) in zip(hierarchies, paths) where h.controllers.contains("devices") {
-            try CgroupFile.write(path, "devices.deny", "a")
+            // One open of each file: the kernel takes one rule per write.
+            let deny = try Sys.open(path + "/devices.deny", O_WRONLY)
+            defer { Sys.close(deny) }
+            let allow = try Sys.open(path + "/devices.allow", O_WRONLY)
+            defer { Sys.close(allow) }
+            try CgroupFile.write(deny, path, "devices.deny", "a")
             for rule in deviceRules {
-                try CgroupFile.write(path, rule.allow ? "devices.allow" : "devices.deny", rule.v1Line)
+                try CgroupFile.write(rule.allow ? allow : deny, path, rule.allow ? "devices.allow" : "devices.deny", rule.v1Line)
             }
         }
     }
@@ -74,6 +79,15 @@ enum CgroupFile {
     static func write(_ dir: String, _ file: String, _ value: String) throws {
         do {
             try Sys.writeExisting(dir + "/" + file, value)
+        } catch let e as RuntimeError {
+            throw RuntimeError("write \"\(value)\" to", path: dir + "/" + file, errno: e.errno)
+        }
+    }
+
+    /// The same through an fd already open on dir/file.
+    static func write(_ fd: Int32, _ dir: String, _ file: String, _ value: String) throws {
+        do {
+            try Sys.writeAll(fd, Array(value.utf8), path: dir + "/" + file)
         } catch let e as RuntimeError {
             throw RuntimeError("write \"\(value)\" to", path: dir + "/" + file, errno: e.errno)
         }
@@ -125,6 +139,16 @@ public enum CgroupDirectories {
 
     /// Removes cgroup directories, deepest first, retrying briefly while
     /// the kernel still counts exiting tasks (EBUSY).
+    /// One rmdir each, deepest first, no retry; returns those removed. A
+    /// removed cgroup had no process left in it.
+    static func removeIfEmpty(_ dirs: [String]) -> Set<String> {
+        var removed = Set<String>()
+        for dir in dirs.sorted(by: { $0.count > $1.count }) where rmdir(dir) == 0 || errno == ENOENT {
+            removed.insert(dir)
+        }
+        return removed
+    }
+
     public static func remove<S: Sequence>(_ dirs: S) where S.Element == String {
         for dir in dirs.sorted(by: { $0.count > $1.count }) {
             var tries = 0

@@ -41,9 +41,13 @@ extension Runtime {
             }
         }
         // Without a pid namespace of its own, the container's other
-        // processes outlive its init.
-        CgroupProcesses.killAll(record.cgroupPaths)
-        CgroupDirectories.remove(record.createdCgroupDirs)
+        // processes outlive its init. Cgroups that rmdir takes were empty:
+        // only where one stays is there anything to kill.
+        let removed = CgroupDirectories.removeIfEmpty(record.createdCgroupDirs)
+        if !record.cgroupPaths.allSatisfy(removed.contains) {
+            CgroupProcesses.killAll(record.cgroupPaths.filter { !removed.contains($0) })
+            CgroupDirectories.remove(record.createdCgroupDirs.filter { !removed.contains($0) })
+        }
         store.remove(id)
         lock.release()
         if let hooks = record.hooks?.poststop, !hooks.isEmpty {
