@@ -187,8 +187,8 @@ final class ProcessTests: IntegrationTestCase {
         XCTAssertEqual(statusField(try sb.run(sb.newID()).stdout, "NoNewPrivs"), "0")
     }
 
-    private func openTestFile(_ sb: Sandbox, _ contents: String) throws -> Int32 {
-        let path = sb.dir + "/passed-fd"
+    private func openTestFile(_ sb: Sandbox, _ contents: String, name: String = "passed-fd") throws -> Int32 {
+        let path = sb.dir + "/" + name
         try writeFile(path, contents)
         let fd = open(path, O_RDONLY)  // no O_CLOEXEC: it is meant to reach the runtime
         XCTAssertGreaterThanOrEqual(fd, 0)
@@ -216,6 +216,33 @@ final class ProcessTests: IntegrationTestCase {
         let r = sb.swrun(["run", "--preserve-fds", "1", "--bundle", sb.bundle.path, id], fds: [3: fd, 4: fd])
         XCTAssertSucceeds(r)
         XCTAssertEqual(lines(r.stdout), ["0", "1", "2", "3", "through fd 3"], "\(r)")
+    }
+
+    /// systemd socket activation, as runc handles it: started with
+    /// LISTEN_PID = its own pid and LISTEN_FDS = N, the runtime passes fds
+    /// 3..3+N-1 on before the --preserve-fds ones and tells the process
+    /// LISTEN_FDS=N, LISTEN_PID=1.
+    func testSocketActivationFdsComeFirst() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "echo $LISTEN_FDS $LISTEN_PID; ls /proc/$$/fd; cat <&3; cat <&4"])
+        let listen = try openTestFile(sb, "listen fd\n", name: "listen-fd")
+        let preserved = try openTestFile(sb, "preserved fd\n", name: "preserved-fd")
+        let id = sb.newID()
+        try sb.prepare(id)
+        let r = runProcess(["/bin/sh", "-c", "LISTEN_PID=$$ LISTEN_FDS=1 exec \"$@\"", "sh",
+                            Suite.bin, "--root", sb.stateRoot, "run", "--preserve-fds", "1", "--bundle", sb.bundle.path, id],
+                           fds: [3: listen, 4: preserved])
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(lines(r.stdout), ["1 1", "0", "1", "2", "3", "4", "listen fd", "preserved fd"], "\(r)")
+
+        // LISTEN_PID naming another process: not ours, nothing is passed.
+        sb.bundle.args = ["sh", "-c", "echo \"[$LISTEN_FDS]\"; ls /proc/$$/fd; true"]
+        let other = sb.newID()
+        try sb.prepare(other)
+        let r2 = runProcess(["/bin/sh", "-c", "LISTEN_PID=1 LISTEN_FDS=1 exec \"$@\"", "sh",
+                             Suite.bin, "--root", sb.stateRoot, "run", "--bundle", sb.bundle.path, other],
+                            fds: [3: listen])
+        XCTAssertSucceeds(r2)
+        XCTAssertEqual(lines(r2.stdout), ["[]", "0", "1", "2"], "\(r2)")
     }
 
     func testPreserveFdsWithCreateAndStart() throws {

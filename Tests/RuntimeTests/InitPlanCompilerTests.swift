@@ -18,6 +18,17 @@ final class InitPlanCompilerTests: XCTestCase {
         return try InitPlanCompiler.compile(input)
     }
 
+    func testSocketActivationFdsArePreservedFirstAndAnnounced() throws {
+        var input = InitPlanInput(spec: baseSpec(), bundle: "/b", rootfs: "/b/rootfs", fifoPath: "/run/x/exec.fifo",
+                                  sourceKind: { _ in nil })
+        input.cgroupBinds = [.init(name: "cpu", hostPath: "/sys/fs/cgroup/cpu/c1")]
+        input.listenFds = 2
+        input.preserveFds = 1
+        let plan = try InitPlanCompiler.compile(input)
+        XCTAssertTrue(plan.steps.contains(.preserveFds(3)), "fds 3..5: two listen fds, then the preserved one")
+        XCTAssertEqual(Array(plan.env.suffix(2)), ["LISTEN_FDS=2", "LISTEN_PID=1"])
+    }
+
     func testDefaultSpecCloneFlagsAndStepOrder() throws {
         let plan = try compile(baseSpec())
         let expected = NamespaceKinds.newpid | NamespaceKinds.newnet | NamespaceKinds.newipc

@@ -43,7 +43,8 @@ extension Runtime {
             throw RuntimeError("process.terminal: a terminal needs --console-socket")
         }
         try CgroupPathResolver.validate(spec.linux?.cgroupsPath, id: id, systemd: systemdCgroup)
-        try checkPreservedFds(options.preserveFds)
+        let listenFds = SocketActivation.fdCount()
+        try checkPreservedFds(options.preserveFds, after: listenFds)
         let mountinfo = (try? Sys.readText("/proc/self/mountinfo")) ?? ""
         let hierarchies = CgroupHierarchy.discover(mountinfo: mountinfo,
                                                    procCgroup: (try? Sys.readText("/proc/self/cgroup")) ?? "")
@@ -80,6 +81,7 @@ extension Runtime {
             input.noPivot = options.noPivot
             input.waitForRuntimeHooks = !runtimeHooks.isEmpty
             input.preserveFds = options.preserveFds
+            input.listenFds = listenFds
             input.rootfsParentMount = MountTable.mountPoint(containing: bundle.rootfs, mountinfo: mountinfo)
             if let uid = spec.process?.user.uid, let passwd = Passwd.read(rootfs: bundle.rootfs) {
                 input.homeDirectory = Passwd.home(uid: uid, passwd: passwd)
@@ -153,13 +155,27 @@ extension Runtime {
         }
     }
 
-    /// --preserve-fds N passes fds 3..3+N-1: they must be open, or the
-    /// runtime's own fds would take their numbers.
-    func checkPreservedFds(_ n: Int) throws {
+    /// --preserve-fds N passes fds 3..3+N-1 (after any LISTEN_FDS ones):
+    /// they must be open, or the runtime's own fds would take their numbers.
+    func checkPreservedFds(_ n: Int, after listenFds: Int = 0) throws {
         guard n >= 0 else { throw RuntimeError("--preserve-fds: must not be negative") }
-        for fd in 3..<(3 + Int32(n)) where fcntl(fd, F_GETFD) < 0 {
+        for fd in 3..<(3 + Int32(listenFds)) where fcntl(fd, F_GETFD) < 0 {
+            throw RuntimeError("LISTEN_FDS=\(listenFds): fd \(fd) is not open")
+        }
+        let first = 3 + Int32(listenFds)
+        for fd in first..<(first + Int32(n)) where fcntl(fd, F_GETFD) < 0 {
             throw RuntimeError("--preserve-fds \(n): fd \(fd) is not open")
         }
+    }
+}
+
+/// systemd socket activation: with LISTEN_PID naming this process,
+/// LISTEN_FDS fds from 3 on are sockets meant for the container.
+enum SocketActivation {
+    static func fdCount() -> Int {
+        guard let pid = getenv("LISTEN_PID").flatMap({ Int32(String(cString: $0)) }), pid == getpid(),
+              let n = getenv("LISTEN_FDS").flatMap({ Int(String(cString: $0)) }), n > 0 else { return 0 }
+        return n
     }
 }
 

@@ -28,6 +28,9 @@ public struct InitPlanInput {
     public var rootfs: String
     public var noPivot = false
     public var preserveFds = 0
+    /// systemd socket activation fds swrun was started with (LISTEN_FDS):
+    /// passed on as fds 3..., before the `--preserve-fds` ones, as runc does.
+    public var listenFds = 0
     public var fifoPath: String
     /// The host mount holding the rootfs, made private when the rootfs
     /// propagation is shared (pivot_root refuses a shared parent).
@@ -65,6 +68,9 @@ public enum InitPlanCompiler {
         plan.env = process.env ?? []
         if !plan.env.contains(where: { $0.hasPrefix("HOME=") }) {
             plan.env.append("HOME=" + (input.homeDirectory ?? "/"))
+        }
+        if input.listenFds > 0 {
+            plan.env += ["LISTEN_FDS=\(input.listenFds)", "LISTEN_PID=1"]
         }
 
         // Namespaces: new ones go into the clone flags, joined ones are setns steps.
@@ -155,7 +161,7 @@ public enum InitPlanCompiler {
         s.append(.syncWait)
         if newNS & NamespaceKinds.newcgroup != 0 { s.append(.unshare(flags: NamespaceKinds.newcgroup)) }
         let seccomp = try linux.seccomp.map(SeccompCompiler.compile)
-        s += try processSteps(process, env: plan.env, preserveFds: input.preserveFds, seccomp: seccomp)
+        s += try processSteps(process, env: plan.env, preserveFds: input.listenFds + input.preserveFds, seccomp: seccomp)
         s.append(.waitExecFifo(path: input.fifoPath))
         s += lateSeccomp(process, seccomp)
         s.append(.exec)
