@@ -129,13 +129,90 @@ final class HookTests: IntegrationTestCase {
         sb.assertNoTrace(of: id)
     }
 
-    func testContainerNamespaceHooksAreRefusedByName() throws {
-        try swrunOnly("createContainer/startContainer hooks are not implemented yet")
+    /// config.md: createContainer hooks run in the container's namespaces,
+    /// after createRuntime and before pivot_root, their path resolving in
+    /// the runtime's (here: the host's) filesystem.
+    func testCreateContainerHookRunsInTheContainersNamespacesBeforePivot() throws {
         let sb = try makeSandbox(args: ["true"])
-        sb.bundle.config["hooks"] = ["createContainer": [hook("/bin/true", "createContainer")]]
+        let script = try hookScript(sb, body: """
+            if [ "$1" = createContainer ]; then
+              readlink /proc/self/ns/net > \(sb.dir)/hook-net; readlink /proc/self/ns/mnt > \(sb.dir)/hook-mnt
+              readlink /proc/self/ns/uts > \(sb.dir)/hook-uts; ls \(sb.bundle.rootfs)/bin/busybox > \(sb.dir)/hook-rootfs
+            fi
+            """)
+        sb.bundle.config["hooks"] = ["createRuntime": [hook(script, "createRuntime")],
+                                     "createContainer": [hook(script, "createContainer", env: ["HOOK_ENV=1"])]]
+        let id = sb.newID()
+        XCTAssertSucceeds(try sb.create(id))
+        let pid = try XCTUnwrap(sb.statePid(id))
+        XCTAssertEqual(logLines(sb).map(\.name), ["createRuntime", "createContainer"], "createContainer runs after createRuntime")
+        for ns in ["net", "mnt", "uts"] {
+            XCTAssertEqual(trimmed(readFile(sb.dir + "/hook-" + ns) ?? ""), readLink("/proc/\(pid)/ns/\(ns)"), "in the container's \(ns) namespace")
+            XCTAssertNotEqual(readLink("/proc/\(pid)/ns/\(ns)"), readLink("/proc/self/ns/\(ns)"))
+        }
+        XCTAssertEqual(trimmed(readFile(sb.dir + "/hook-rootfs") ?? ""), sb.bundle.rootfs + "/bin/busybox", "host paths: before pivot_root")
+        let state = try XCTUnwrap(logLines(sb).last?.state)
+        XCTAssertEqual(state["status"] as? String, "creating")
+        XCTAssertEqual(state["id"] as? String, id)
+        if !Suite.isRunc {  // runc 1.1.5 passes 1, the init's pid in its own namespace
+            XCTAssertEqual(intValue(state["pid"]), Int(pid), "the init's host pid")
+        }
+    }
+
+    /// startContainer hooks run inside the container (path resolved in it)
+    /// when start releases the init, before the user process.
+    func testStartContainerHookRunsInsideBeforeTheProcess() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "cat /host/hooked > /host/process-saw"])
+        sb.bundle.bind(sb.hostDir, at: "/host")
+        try sb.bundle.writeRootfsFile("hooks/start.sh", "#!/bin/sh\ncat > /host/start-state; echo \"$0 $1 $HOOK_ENV\" > /host/hooked\n", mode: 0o755)
+        sb.bundle.config["hooks"] = ["startContainer": [["path": "/hooks/start.sh", "args": ["/hooks/start.sh", "arg1"], "env": ["HOOK_ENV=inside"]]]]
+        let id = sb.newID()
+        XCTAssertSucceeds(try sb.create(id))
+        XCTAssertFalse(fileExists(sb.hostDir + "/hooked"), "not at create")
+        XCTAssertSucceeds(sb.swrun(["start", id]))
+        XCTAssertTrue(sb.waitForStatus(id, "stopped"))
+        XCTAssertEqual(readFile(sb.hostDir + "/process-saw"), "/hooks/start.sh arg1 inside\n", "the hook ran before the process")
+        let state = try XCTUnwrap(parseJSON(readFile(sb.hostDir + "/start-state") ?? "") as? [String: Any])
+        XCTAssertEqual(state["status"] as? String, "created")
+        XCTAssertEqual(state["id"] as? String, id)
+    }
+
+    func testFailingCreateContainerHookFailsCreateAndLeavesNothing() throws {
+        let sb = try makeSandbox(args: ["true"])
+        let script = try hookScript(sb, body: "echo container-hook-said-no >&2; exit 4")
+        sb.bundle.config["hooks"] = ["createContainer": [hook(script, "createContainer")]]
         let id = sb.newID()
         try sb.prepare(id)
-        XCTAssertFails(sb.swrun(["create", "--bundle", sb.bundle.path, id]), mentioning: ["hooks.createContainer"])
+        let r = sb.swrun(["create", "--bundle", sb.bundle.path, id])
+        XCTAssertFails(r, mentioning: ["hook"])
+        if !Suite.isRunc {
+            XCTAssertTrue(r.stderr.contains("hooks.createContainer[0]") && r.stderr.contains("exited with status 4")
+                          && r.stderr.contains("container-hook-said-no"), "\(r)")
+        }
+        sb.assertNoTrace(of: id)
+    }
+
+    func testFailingStartContainerHookStopsTheContainerBeforeItsProcess() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "touch /host/process-ran"])
+        sb.bundle.bind(sb.hostDir, at: "/host")
+        try sb.bundle.writeRootfsFile("hooks/fail.sh", "#!/bin/sh\necho start-hook-said-no >&2; exit 5\n", mode: 0o755)
+        sb.bundle.config["hooks"] = ["startContainer": [["path": "/hooks/fail.sh"]]]
+        let r = try sb.run(sb.newID())
+        XCTAssertNotEqual(r.status, 0, "\(r)")
+        XCTAssertTrue(r.stderr.contains("start-hook-said-no") || Suite.isRunc, "\(r)")
+        XCTAssertFalse(fileExists(sb.hostDir + "/process-ran"), "the process never ran")
+    }
+
+    func testCreateContainerHookTimeoutKillsItAndFailsCreate() throws {
+        try swrunOnly("runc 1.1.5 kills the hook but waits for its children (sleep) to close the output")
+        let sb = try makeSandbox(args: ["true"])
+        let script = try hookScript(sb, body: "sleep 20")
+        sb.bundle.config["hooks"] = ["createContainer": [hook(script, "createContainer", timeout: 1)]]
+        let id = sb.newID()
+        try sb.prepare(id)
+        let start = Date()
+        XCTAssertFails(sb.swrun(["create", "--bundle", sb.bundle.path, id]), mentioning: ["timed out", "timeout", "hook"])
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10)
         sb.assertNoTrace(of: id)
     }
 }

@@ -29,6 +29,28 @@ final class InitPlanCompilerTests: XCTestCase {
         XCTAssertEqual(Array(plan.env.suffix(2)), ["LISTEN_FDS=2", "LISTEN_PID=1"])
     }
 
+    func testContainerNamespaceHooksRunBeforePivotAndBeforeExec() throws {
+        var spec = baseSpec()
+        spec.hooks = Hooks()
+        spec.hooks?.createContainer = [Hook(path: "/host/mk", args: ["mk", "a"], env: ["E=1"], timeout: 3)]
+        spec.hooks?.startContainer = [Hook(path: "/in/ldconfig")]
+        var input = InitPlanInput(spec: spec, bundle: "/b", rootfs: "/b/rootfs", fifoPath: "/run/x/exec.fifo",
+                                  sourceKind: { _ in nil })
+        input.cgroupBinds = [.init(name: "cpu", hostPath: "/sys/fs/cgroup/cpu/c1")]
+        input.waitForRuntimeHooks = true
+        input.hookStateFd = 9
+        let plan = try InitPlanCompiler.compile(input)
+        let create = try XCTUnwrap(plan.steps.firstIndex(of: .runHook(path: "/host/mk", args: ["mk", "a"], env: ["E=1"], timeoutSeconds: 3, stateFd: 9)))
+        let pivot = try XCTUnwrap(plan.steps.firstIndex(of: .pivotRoot))
+        XCTAssertEqual(plan.steps[create - 1], .syncWait, "after the parent's createRuntime hooks")
+        XCTAssertEqual(create + 1, pivot, "right before pivot_root")
+        XCTAssertEqual(plan.stepFields[create], "hooks.createContainer[0]")
+        let start = try XCTUnwrap(plan.steps.firstIndex(of: .runHook(path: "/in/ldconfig", args: [], env: [], timeoutSeconds: 0, stateFd: 9)))
+        XCTAssertEqual(Array(plan.steps[(start - 1)...]), [.waitExecFifo(path: "/run/x/exec.fifo"), plan.steps[start], .exec],
+                       "after start released the init, right before execve")
+        XCTAssertEqual(plan.stepFields[start], "hooks.startContainer[0]")
+    }
+
     func testDefaultSpecCloneFlagsAndStepOrder() throws {
         let plan = try compile(baseSpec())
         let expected = NamespaceKinds.newpid | NamespaceKinds.newnet | NamespaceKinds.newipc

@@ -108,6 +108,10 @@ enum shim_op {
                                 container's devpts, send its master over the
                                 socket, make the slave the controlling
                                 terminal and stdio */
+    SHIM_OP_RUN_HOOK,        /* s[0]=path list[0]=argv list[1]=envp
+                                n[0]=timeout in s (0: none) n[1]=fd of the
+                                state JSON: run a hook from the init itself
+                                (createContainer, startContainer) */
 };
 
 /* How a mount target is created when missing. */
@@ -125,6 +129,7 @@ struct shim_step {
     const char *s[4];
     const uint32_t *gids;
     const void *bpf;          /* struct sock_filter[] for SHIM_OP_SECCOMP */
+    char *const *list[2];     /* NULL-terminated string arrays */
 };
 
 struct shim_plan {

@@ -71,7 +71,15 @@ extension Runtime {
         var consoleFd: Int32 = -1
         var ptySocket: Int32 = -1
         defer { Sys.close(consoleFd) }
+        // Hooks the init runs itself read their state from this memfd.
+        let containerHooks = (spec.hooks?.createContainer ?? []) + (spec.hooks?.startContainer ?? [])
+        var hookState: Int32 = -1
+        defer { Sys.close(hookState) }
         do {
+            if !containerHooks.isEmpty {
+                hookState = shim_memfd("swrun-hook-state")
+                if hookState < 0 { throw RuntimeError("memfd_create for the hooks' state", errno: -hookState) }
+            }
             if terminal { (consoleFd, ptySocket) = try ConsoleSocket.forTerminal(options.consoleSocket) }
             let fifo = store.fifoPath(id)
             if mkfifo(fifo, 0o622) < 0 { throw RuntimeError("mkfifo", path: fifo, errno: errno) }
@@ -79,7 +87,8 @@ extension Runtime {
 
             var input = InitPlanInput(spec: spec, bundle: bundle.path, rootfs: bundle.rootfs, fifoPath: fifo)
             input.noPivot = options.noPivot
-            input.waitForRuntimeHooks = !runtimeHooks.isEmpty
+            input.waitForRuntimeHooks = !runtimeHooks.isEmpty || !(spec.hooks?.createContainer ?? []).isEmpty
+            input.hookStateFd = hookState
             input.preserveFds = options.preserveFds
             input.listenFds = listenFds
             input.rootfsParentMount = MountTable.mountPoint(containing: bundle.rootfs, mountinfo: mountinfo)
@@ -119,7 +128,7 @@ extension Runtime {
             warmup.finish()
             if let adj = spec.process?.oomScoreAdj { try child.setOOMScoreAdj(adj) }
             PhaseTimer.mark("join cgroups")
-            if !runtimeHooks.isEmpty {
+            if input.waitForRuntimeHooks {
                 // The namespaces exist and the cgroups are joined; the
                 // child waits before pivot_root. A hook may ask `state`.
                 try store.save(record)
@@ -128,6 +137,8 @@ extension Runtime {
                 state.pid = Int(child.pid)
                 try HookRunner.run(spec.hooks?.prestart, kind: "prestart", state: state)
                 try HookRunner.run(spec.hooks?.createRuntime, kind: "createRuntime", state: state)
+                // Then the child runs the createContainer hooks.
+                try Self.writeHookState(state, to: hookState)
                 try child.proceed()
             }
             // Saved while the child keeps the parent-death signal: should
@@ -135,6 +146,13 @@ extension Runtime {
             // too and the record reads as stopped.
             record.status = .created
             try store.save(record)
+            if !(spec.hooks?.startContainer ?? []).isEmpty {
+                // Read by the startContainer hooks, once start releases the init.
+                var state = Runtime.ociState(record)
+                state.status = .created
+                state.pid = Int(child.pid)
+                try Self.writeHookState(state, to: hookState)
+            }
             try child.proceed()
             try child.waitReady()
             PhaseTimer.mark("child setup")
@@ -153,6 +171,15 @@ extension Runtime {
             store.remove(id)
             throw error
         }
+    }
+
+    /// Replaces the hooks' state in the memfd the init shares with us.
+    static func writeHookState(_ state: ContainerState, to fd: Int32) throws {
+        guard fd >= 0 else { return }
+        if ftruncate(fd, 0) < 0 { throw RuntimeError("truncate the hooks' state memfd", errno: errno) }
+        let bytes = encodeJSONCompactBytes(state)
+        let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        if n != bytes.count { throw RuntimeError("write the hooks' state memfd", errno: n < 0 ? errno : EIO) }
     }
 
     /// --preserve-fds N passes fds 3..3+N-1 (after any LISTEN_FDS ones):

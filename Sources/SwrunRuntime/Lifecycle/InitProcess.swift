@@ -75,21 +75,27 @@ struct InitProcess {
     func waitReady() throws {
         var report = shim_report()
         let n = withUnsafeMutableBytes(of: &report) { buf -> Int in
+            var resets = 0
             while true {
                 let r = recv(sync, buf.baseAddress, buf.count, 0)
-                if r >= 0 || errno != EINTR { return r }
+                if r >= 0 { return r }
+                // A child that exited with our go bytes unread resets the
+                // socket; its report is still queued behind that error.
+                if errno == ECONNRESET && resets < 1 { resets += 1; continue }
+                if errno != EINTR { return r }
             }
         }
+        let recvErrno = errno
         Sys.close(sync)
         if n <= 0 {
-            throw RuntimeError("the container init exited during setup without a report")
+            throw RuntimeError("the container init exited during setup without a report", errno: n < 0 ? recvErrno : nil)
         }
         if report.kind == Int32(SHIM_REPORT_READY.rawValue) { return }
         let index = Int(report.step)
         var step = index >= 0 && index < plan.steps.count ? plan.steps[index].description : "step \(index)"
         if let field = plan.stepFields[index] { step = field + ": " + step }
         let detail = withUnsafeBytes(of: report.detail) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        throw RuntimeError("\(operation): \(step): \(detail)", errno: report.err)
+        throw RuntimeError("\(operation): \(step): \(detail)", errno: report.err == 0 ? nil : report.err)
     }
 
     func setOOMScoreAdj(_ adj: Int) throws {

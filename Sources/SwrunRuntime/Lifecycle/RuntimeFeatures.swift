@@ -36,7 +36,7 @@ public enum RuntimeFeatures {
             netDevices: NetDevicesFeatures(enabled: false)
         )
         return Features(ociVersionMin: "1.0.0", ociVersionMax: OCIVersion.current,
-                        hooks: ["prestart", "createRuntime", "poststart", "poststop"],
+                        hooks: ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"],
                         mountOptions: mountOptions, linux: linux,
                         annotations: ["io.github.swrun.version": version,
                                       "io.github.swrun.libseccomp.version": libseccompVersion()])

@@ -6,12 +6,6 @@ import OCI
 public enum UnsupportedFeatures {
     public static func check(_ spec: Spec) throws {
         var found: [String] = []
-        if let h = spec.hooks {
-            let lists: [(String, [Hook]?)] = [
-                ("createContainer", h.createContainer), ("startContainer", h.startContainer),
-            ]
-            for (name, list) in lists where !(list ?? []).isEmpty { found.append("hooks.\(name)") }
-        }
         if let p = spec.process {
             if !(p.apparmorProfile ?? "").isEmpty { found.append("process.apparmorProfile") }
             if !(p.selinuxLabel ?? "").isEmpty { found.append("process.selinuxLabel") }

@@ -41,6 +41,9 @@ public struct InitPlanInput {
     /// prestart/createRuntime hooks run between the rootfs setup and
     /// pivot_root: the child waits for them there.
     public var waitForRuntimeHooks = false
+    /// The fd (inherited by the child) the parent writes the hooks' state
+    /// JSON to; needed with createContainer or startContainer hooks.
+    public var hookStateFd: Int32 = -1
     public var sourceKind: (String) -> MountTargetKind?
 
     public init(spec: Spec, bundle: String, rootfs: String, fifoPath: String,
@@ -164,9 +167,21 @@ public enum InitPlanCompiler {
         s += try processSteps(process, env: plan.env, preserveFds: input.listenFds + input.preserveFds, seccomp: seccomp)
         s.append(.waitExecFifo(path: input.fifoPath))
         s += lateSeccomp(process, seccomp)
+        // Inside the container, right before the process: paths are the
+        // container's (after READY, a failure goes to the init's stderr).
+        for (i, hook) in (spec.hooks?.startContainer ?? []).enumerated() {
+            plan.stepFields[s.count] = "hooks.startContainer[\(i)]"
+            s.append(try hookStep(hook, input.hookStateFd))
+        }
         s.append(.exec)
         plan.steps = s
         return plan
+    }
+
+    static func hookStep(_ hook: Hook, _ stateFd: Int32) throws -> Step {
+        guard stateFd >= 0 else { throw RuntimeError("hooks: no fd for the hooks' state") }
+        return .runHook(path: hook.path, args: hook.args ?? [], env: hook.env ?? [],
+                        timeoutSeconds: hook.timeout ?? 0, stateFd: stateFd)
     }
 
     /// From the terminal to READY: what the container's init and an exec'd
@@ -256,6 +271,11 @@ public enum InitPlanCompiler {
             s.append(.mkdir(path: cwd))
         }
         if input.waitForRuntimeHooks { s.append(.syncWait) }
+        // In the container's namespaces, paths still those of the host.
+        for (i, hook) in (input.spec.hooks?.createContainer ?? []).enumerated() {
+            fields[s.count] = "hooks.createContainer[\(i)]"
+            s.append(try hookStep(hook, input.hookStateFd))
+        }
         s.append(input.noPivot ? .moveRoot : .pivotRoot)
         if let configured { s.append(.hostPropagation(path: "/", flags: configured)) }
         return (s, fields)

@@ -179,6 +179,13 @@ final class LoweredPlan {
         case .ready: op(SHIM_OP_READY)
         case let .waitExecFifo(path): op(SHIM_OP_WAIT_FIFO); c.n.0 = Int64(try openFd(path, O_PATH))
         case .exec: op(SHIM_OP_EXEC)
+        case let .runHook(path, args, env, timeout, stateFd):
+            op(SHIM_OP_RUN_HOOK)
+            c.s.0 = str(path)
+            c.list.0 = UnsafePointer(cArray(args.isEmpty ? [path] : args))
+            c.list.1 = UnsafePointer(cArray(env))
+            c.n.0 = Int64(timeout)
+            c.n.1 = Int64(stateFd)
         case .setsid: op(SHIM_OP_SETSID)
         case let .terminal(rows, cols, uid, gid):
             guard consoleFd >= 0 else { throw RuntimeError("process.terminal: no console socket to send the pty to") }

@@ -54,6 +54,9 @@ public enum Step: Equatable {
     case waitExecFifo(path: String)
     case exec
     case setsid
+    /// A hook the init runs itself (createContainer, startContainer); the
+    /// state JSON is read from the fd the parent fills (`hookStateFd`).
+    case runHook(path: String, args: [String], env: [String], timeoutSeconds: Int, stateFd: Int32)
     /// A pty from the container's devpts becomes the process's terminal;
     /// its master goes to the console socket.
     case terminal(rows: UInt, cols: UInt, uid: UInt32, gid: UInt32)
@@ -109,6 +112,7 @@ extension Step: CustomStringConvertible {
         case .seccomp: return "load the seccomp filter (linux.seccomp)"
         case let .preserveFds(n): return "close fds above \(2 + n)"
         case let .lookupExecutable(name, _): return "find the executable \(name) (process.args[0])"
+        case let .runHook(path, _, _, _, _): return "run hook \(path)"
         case .ready: return "report ready"
         case .waitExecFifo: return "wait for start on the exec fifo"
         case .exec: return "exec the container process"
