@@ -715,8 +715,21 @@ static void op_seccomp(struct child *c, const struct shim_step *s)
         .len = (unsigned short)s->n[0],
         .filter = (struct sock_filter *)s->bpf,
     };
-    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, (unsigned)s->flags, &prog) < 0)
+    long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, (unsigned)s->flags, &prog);
+    if (fd < 0)
         fail(c, errno, "load seccomp filter");
+    if (s->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) {
+        /* The parent passes the listener on to linux.seccomp.listenerPath. */
+        struct shim_report r;
+        memset(&r, 0, sizeof r);
+        r.kind = SHIM_REPORT_SECCOMP_FD;
+        r.step = c->step;
+        r.pid = getpid();
+        int e = shim_send_with_fd(c->plan->sync_fd, (int)fd, &r, sizeof r);
+        close((int)fd);
+        if (e < 0)
+            fail(c, -e, "send the seccomp listener fd to the parent");
+    }
 }
 
 static void op_terminal(struct child *c, const struct shim_step *s)

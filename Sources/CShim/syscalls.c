@@ -150,9 +150,14 @@ int shim_set_child_subreaper(void)
 
 int shim_send_fd(int sock, int fd, const char *tag)
 {
+    return shim_send_with_fd(sock, fd, tag, strlen(tag) + 1);
+}
+
+int shim_send_with_fd(int sock, int fd, const void *data, size_t len)
+{
     char buf[CMSG_SPACE(sizeof(int))];
     memset(buf, 0, sizeof buf);
-    struct iovec iov = { .iov_base = (void *)tag, .iov_len = strlen(tag) + 1 };
+    struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
     struct msghdr msg = {
         .msg_iov = &iov, .msg_iovlen = 1,
         .msg_control = buf, .msg_controllen = sizeof buf,
@@ -167,6 +172,27 @@ int shim_send_fd(int sock, int fd, const char *tag)
         r = sendmsg(sock, &msg, MSG_NOSIGNAL);
     } while (r < 0 && errno == EINTR);
     return r < 0 ? -errno : 0;
+}
+
+ssize_t shim_recv_with_fd(int sock, void *data, size_t len, int *fd)
+{
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct iovec iov = { .iov_base = data, .iov_len = len };
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = buf, .msg_controllen = sizeof buf,
+    };
+    *fd = -1;
+    ssize_t r;
+    do {
+        r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return -errno;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len >= CMSG_LEN(sizeof(int)))
+            memcpy(fd, CMSG_DATA(c), sizeof(int));
+    return r;
 }
 
 int shim_rename_noreplace(const char *from, const char *to)

@@ -90,6 +90,62 @@ final class SeccompTests: IntegrationTestCase {
         XCTAssertTrue(r.stdout.contains("Seccomp:\t2") && r.stdout.contains("fine"), "\(r)")
     }
 
+    /// A container whose mkdir is SCMP_ACT_NOTIFY, and the agent socket
+    /// its linux.seccomp.listenerPath names.
+    func notifySandbox(_ args: [String], noNewPrivileges: Bool, metadata: String?) throws -> (Sandbox, ConsoleListener) {
+        let sb = try sandbox(args, seccomp: profile([["names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"]]),
+                             noNewPrivileges: noNewPrivileges)
+        var l = sb.bundle.linux
+        var sec = l["seccomp"] as! [String: Any]
+        sec["listenerPath"] = sb.dir + "/agent.sock"
+        if let metadata { sec["listenerMetadata"] = metadata }
+        l["seccomp"] = sec
+        sb.bundle.linux = l
+        return (sb, try ConsoleListener(path: sb.dir + "/agent.sock"))
+    }
+
+    /// SCMP_ACT_NOTIFY: the runtime sends the listener fd with the
+    /// container process state to linux.seccomp.listenerPath; the agent
+    /// there answers the container's mkdir with EPERM.
+    func testNotifyActionHandsTheListenerToTheAgent() throws {
+        let (sb, agent) = try notifySandbox(["sh", "-c", "mkdir /tmp/asked; echo rc=$?"], noNewPrivileges: true, metadata: "meta-1")
+        let id = sb.newID()
+        try sb.prepare(id)
+        let run = try sb.spawnSwrun(["run", "--bundle", sb.bundle.path, id])
+        let (notifyFd, json) = try XCTUnwrap(agent.receive(), "the runtime sent the listener")
+        defer { Glibc.close(notifyFd) }
+        let state = try XCTUnwrap(parseJSON(json) as? [String: Any], json)
+        XCTAssertEqual(state["fds"] as? [String], ["seccompFd"])
+        XCTAssertEqual(state["metadata"] as? String, "meta-1")
+        XCTAssertEqual((state["state"] as? [String: Any])?["id"] as? String, id)
+        XCTAssertGreaterThan(intValue(state["pid"]) ?? 0, 0)
+        XCTAssertTrue(try SeccompAgent.answerOne(notifyFd, error: EPERM, timeoutMillis: 10_000), "the container's mkdir reached the agent")
+        let r = run.wait(timeout: 20)
+        XCTAssertEqual(r.status, 0, "\(r)")
+        XCTAssertTrue(r.stdout.contains("rc=1"), "mkdir failed with the agent's EPERM: \(r)")
+        XCTAssertTrue(r.stderr.contains("Operation not permitted"), "\(r)")
+    }
+
+    /// An exec'd process gets the container's filter, and its own listener
+    /// fd goes to the agent too.
+    func testExecdProcessListenerReachesTheAgent() throws {
+        let (sb, agent) = try notifySandbox(["sleep", "30"], noNewPrivileges: false, metadata: nil)
+        let id = sb.newID()
+        try sb.prepare(id)
+        let create = try sb.spawnSwrun(["create", "--bundle", sb.bundle.path, id])
+        let (initFd, _) = try XCTUnwrap(agent.receive(), "the init's listener")
+        Glibc.close(initFd)
+        XCTAssertEqual(create.wait(timeout: 20).status, 0)
+        XCTAssertSucceeds(sb.swrun(["start", id]))
+        let exec = try sb.spawnSwrun(["exec", id, "sh", "-c", "mkdir /tmp/asked; echo rc=$?"])
+        let (execFd, json) = try XCTUnwrap(agent.receive(), "the exec'd process's listener")
+        defer { Glibc.close(execFd) }
+        XCTAssertEqual(((parseJSON(json) as? [String: Any])?["state"] as? [String: Any])?["id"] as? String, id)
+        XCTAssertTrue(try SeccompAgent.answerOne(execFd, error: EACCES, timeoutMillis: 10_000))
+        let r = exec.wait(timeout: 20)
+        XCTAssertTrue(r.stdout.contains("rc=1") && r.stderr.contains("Permission denied"), "\(r)")
+    }
+
     func testUnknownActionIsAClearErrorAndLeavesNothing() throws {
         let sb = try sandbox(["true"], seccomp: profile([["names": ["mkdir"], "action": "SCMP_ACT_BOGUS"]]), noNewPrivileges: true)
         let id = sb.newID()
@@ -106,5 +162,26 @@ final class SeccompTests: IntegrationTestCase {
         try sb.prepare(id)
         XCTAssertFails(sb.swrun(["create", "--bundle", sb.bundle.path, id]), mentioning: ["SCMP_ARCH_NOPE", "arch"])
         sb.assertNoTrace(of: id)
+    }
+}
+
+/// What a seccomp agent does with the listener fd, for the tests.
+enum SeccompAgent {
+    /// Receives one notification and fails its syscall with `error`.
+    static func answerOne(_ notifyFd: Int32, error: Int32, timeoutMillis: Int32) throws -> Bool {
+        var pfd = pollfd(fd: notifyFd, events: Int16(POLLIN), revents: 0)
+        guard poll(&pfd, 1, timeoutMillis) == 1 else { return false }
+        // struct seccomp_notif (80 bytes, zeroed), then seccomp_notif_resp (24).
+        var notif = [UInt8](repeating: 0, count: 80)
+        let recvRequest: UInt = 0xc050_2100  // SECCOMP_IOCTL_NOTIF_RECV
+        let sendRequest: UInt = 0xc018_2101  // SECCOMP_IOCTL_NOTIF_SEND
+        guard notif.withUnsafeMutableBytes({ ioctl(notifyFd, recvRequest, $0.baseAddress!) }) == 0 else { return false }
+        let id = notif.withUnsafeBytes { $0.load(as: UInt64.self) }
+        var resp = [UInt8](repeating: 0, count: 24)
+        resp.withUnsafeMutableBytes {
+            $0.storeBytes(of: id, toByteOffset: 0, as: UInt64.self)
+            $0.storeBytes(of: -error, toByteOffset: 16, as: Int32.self)
+        }
+        return resp.withUnsafeMutableBytes { ioctl(notifyFd, sendRequest, $0.baseAddress!) } == 0
     }
 }

@@ -6,7 +6,8 @@ import Glibc
 #endif
 
 /// A unix socket the test listens on as conmon or containerd's shim does,
-/// receiving the pty master that --console-socket sends.
+/// receiving the pty master that --console-socket sends (or, as a seccomp
+/// agent, the listener fd with the container process state).
 final class ConsoleListener {
     let path: String
     let fd: Int32
@@ -37,7 +38,7 @@ final class ConsoleListener {
         let conn = accept(fd, nil, nil)
         guard conn >= 0 else { return nil }
         defer { close(conn) }
-        var data = [UInt8](repeating: 0, count: 256)
+        var data = [UInt8](repeating: 0, count: 65536)
         var control = [UInt8](repeating: 0, count: 64)
         return data.withUnsafeMutableBytes { dbuf in
             control.withUnsafeMutableBytes { cbuf -> (Int32, String)? in

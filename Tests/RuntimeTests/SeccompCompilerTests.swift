@@ -22,7 +22,7 @@ final class SeccompCompilerTests: XCTestCase {
         let cases: [(LinuxSeccomp, String)] = [
             (LinuxSeccomp(defaultAction: "SCMP_ACT_NOPE"), "linux.seccomp.defaultAction"),
             (LinuxSeccomp(defaultAction: "SCMP_ACT_ALLOW", syscalls: [LinuxSyscall(names: ["read"], action: "SCMP_ACT_NOTIFY")]),
-             "linux.seccomp.syscalls[0].action"),
+             "linux.seccomp.listenerPath: required"),
             (LinuxSeccomp(defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_PDP11"]), "linux.seccomp.architectures[0]"),
             (LinuxSeccomp(defaultAction: "SCMP_ACT_ALLOW", flags: ["SECCOMP_FILTER_FLAG_BOGUS"]), "linux.seccomp.flags[0]"),
             (LinuxSeccomp(defaultAction: "SCMP_ACT_ALLOW", syscalls: [LinuxSyscall(names: ["read"], action: "SCMP_ACT_ERRNO",
@@ -32,6 +32,22 @@ final class SeccompCompilerTests: XCTestCase {
         for (profile, field) in cases {
             XCTAssertThrowsError(try SeccompCompiler.compile(profile)) { XCTAssertTrue("\($0)".contains(field), "\($0)") }
         }
+    }
+
+    func testNotifyActionAsksTheKernelForAListener() throws {
+        let p = try SeccompCompiler.compile(LinuxSeccomp(defaultAction: "SCMP_ACT_ALLOW", listenerPath: "/run/agent.sock",
+                                                         syscalls: [LinuxSyscall(names: ["mkdir"], action: "SCMP_ACT_NOTIFY")]))
+        XCTAssertTrue(p.notifies)
+        XCTAssertEqual(p.flags & 8, 8, "SECCOMP_FILTER_FLAG_NEW_LISTENER")
+        let rets = p.instructions.filter { $0 & 0xffff == 0x06 }.map { UInt32(truncatingIfNeeded: $0 >> 32) }
+        XCTAssertTrue(rets.contains(0x7fc0_0000), "SECCOMP_RET_USER_NOTIF: \(rets.map { String($0, radix: 16) })")
+        // With no_new_privs too, the filter loads before READY: the
+        // listener fd must reach the parent while it still listens.
+        var process = Process(args: ["true"], cwd: "/")
+        process.noNewPrivileges = true
+        let steps = try InitPlanCompiler.processSteps(process, env: [], preserveFds: 0, seccomp: p)
+        XCTAssertTrue(steps.contains(.seccomp(program: p.instructions, flags: p.flags)))
+        XCTAssertEqual(InitPlanCompiler.lateSeccomp(process, p), [])
     }
 
     func testFilterPlacementFollowsNoNewPrivileges() throws {

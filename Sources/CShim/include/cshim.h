@@ -54,6 +54,10 @@ int shim_idmapped_tree(const char *source, int userns_fd, int recursive_tree, in
 int shim_memfd(const char *name);
 /* Sends fd over a connected unix socket with SCM_RIGHTS. */
 int shim_send_fd(int sock, int fd, const char *tag);
+/* One message of len bytes with fd attached (SCM_RIGHTS): 0 or -errno. */
+int shim_send_with_fd(int sock, int fd, const void *data, size_t len);
+/* One message into data; *fd gets an attached fd or -1. Bytes or -errno. */
+ssize_t shim_recv_with_fd(int sock, void *data, size_t len, int *fd);
 
 /* ---- the plan -------------------------------------------------------- */
 
@@ -149,6 +153,7 @@ struct shim_plan {
 enum shim_report_kind {
     SHIM_REPORT_READY = 1,
     SHIM_REPORT_ERROR = 2,
+    SHIM_REPORT_SECCOMP_FD = 3, /* a seccomp listener fd rides along (SCM_RIGHTS) */
 };
 
 /* What the child sends over the socketpair: READY, or the failing step. */

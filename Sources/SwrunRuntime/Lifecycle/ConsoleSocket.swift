@@ -6,9 +6,10 @@ import Glibc
 public enum ConsoleSocket {
     /// Connects to the socket. A path longer than sun_path allows is
     /// reached through its directory's fd in /proc/self/fd.
-    public static func connect(_ path: String) throws -> Int32 {
+    /// `what` names the socket in errors (also used for the seccomp listener).
+    public static func connect(_ path: String, what: String = "--console-socket") throws -> Int32 {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        if fd < 0 { throw RuntimeError("socket for --console-socket", errno: errno) }
+        if fd < 0 { throw RuntimeError("socket for \(what)", errno: errno) }
         var target = path
         var dirfd: Int32 = -1
         defer { Sys.close(dirfd) }
@@ -18,7 +19,7 @@ public enum ConsoleSocket {
                 dirfd = try Sys.open(dir.isEmpty ? "/" : dir, O_PATH | O_DIRECTORY)
             } catch let e as RuntimeError {
                 Sys.close(fd)
-                throw RuntimeError("--console-socket: open the directory of", path: path, errno: e.errno)
+                throw RuntimeError("\(what): open the directory of", path: path, errno: e.errno)
             }
             target = "/proc/self/fd/\(dirfd)/" + path[path.index(after: slash)...]
         }
@@ -27,7 +28,7 @@ public enum ConsoleSocket {
         let bytes = Array(target.utf8)
         guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else {
             Sys.close(fd)
-            throw RuntimeError("--console-socket: path too long", path: path)
+            throw RuntimeError("\(what): path too long", path: path)
         }
         withUnsafeMutableBytes(of: &addr.sun_path) { buf in
             for (i, b) in bytes.enumerated() { buf[i] = b }
@@ -40,7 +41,7 @@ public enum ConsoleSocket {
         if r < 0 {
             let e = errno
             Sys.close(fd)
-            throw RuntimeError("connect to --console-socket", path: path, errno: e)
+            throw RuntimeError("connect to \(what)", path: path, errno: e)
         }
         return fd
     }

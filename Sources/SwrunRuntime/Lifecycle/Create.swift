@@ -154,7 +154,11 @@ extension Runtime {
                 try Self.writeHookState(state, to: hookState)
             }
             try child.proceed()
-            try child.waitReady()
+            try child.waitReady(seccompListener: { fd in
+                var state = Runtime.ociState(record)
+                state.status = .creating
+                try SeccompListener.send(fd, seccomp: spec.linux?.seccomp, pid: child.pid, state: state)
+            })
             PhaseTimer.mark("child setup")
 
             guard StatusResolver.initAlive(record) else {

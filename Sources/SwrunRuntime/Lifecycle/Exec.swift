@@ -75,7 +75,9 @@ extension Runtime {
             warmup.finish()
             if let adj = process.oomScoreAdj { try child.setOOMScoreAdj(adj) }
             try child.proceed()
-            try child.waitReady()
+            try child.waitReady(seccompListener: { fd in
+                try SeccompListener.send(fd, seccomp: record.seccomp, pid: child.pid, state: Runtime.ociState(record))
+            })
             if let pidFile = options.pidFile { try PidFile.write(pidFile, pid: child.pid) }
         } catch {
             child.abandon()

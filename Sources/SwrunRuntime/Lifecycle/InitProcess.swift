@@ -71,21 +71,34 @@ struct InitProcess {
         }
     }
 
-    /// Waits for READY, or the error of the step that failed.
-    func waitReady() throws {
+    /// Waits for READY, or the error of the step that failed. A seccomp
+    /// listener fd the child sends on the way goes to `seccompListener`
+    /// (which owns it).
+    func waitReady(seccompListener: (Int32) throws -> Void = { Sys.close($0) }) throws {
         var report = shim_report()
-        let n = withUnsafeMutableBytes(of: &report) { buf -> Int in
-            var resets = 0
-            while true {
-                let r = recv(sync, buf.baseAddress, buf.count, 0)
-                if r >= 0 { return r }
-                // A child that exited with our go bytes unread resets the
-                // socket; its report is still queued behind that error.
-                if errno == ECONNRESET && resets < 1 { resets += 1; continue }
-                if errno != EINTR { return r }
+        var n = 0
+        var recvErrno: Int32 = 0
+        while true {
+            var fd: Int32 = -1
+            n = withUnsafeMutableBytes(of: &report) { buf -> Int in
+                var resets = 0
+                while true {
+                    let r = shim_recv_with_fd(sync, buf.baseAddress, buf.count, &fd)
+                    if r >= 0 { return r }
+                    // A child that exited with our go bytes unread resets the
+                    // socket; its report is still queued behind that error.
+                    if r == -Int(ECONNRESET) && resets < 1 { resets += 1; continue }
+                    recvErrno = Int32(-r)
+                    return -1
+                }
             }
+            guard n > 0, report.kind == Int32(SHIM_REPORT_SECCOMP_FD.rawValue) else {
+                Sys.close(fd)
+                break
+            }
+            guard fd >= 0 else { throw RuntimeError("\(operation): the seccomp listener fd did not arrive") }
+            try seccompListener(fd)
         }
-        let recvErrno = errno
         Sys.close(sync)
         if n <= 0 {
             throw RuntimeError("the container init exited during setup without a report", errno: n < 0 ? recvErrno : nil)

@@ -204,7 +204,9 @@ public enum InitPlanCompiler {
         s.append(.preserveFds(preserveFds))
         // Without no_new_privs, loading a filter takes CAP_SYS_ADMIN: load
         // it before the credentials change (with it, see lateSeccomp).
-        if let seccomp, process.noNewPrivileges != true {
+        // A filter with a listener also loads here: the listener fd must
+        // reach the parent before READY.
+        if let seccomp, process.noNewPrivileges != true || seccomp.notifies {
             s.append(.seccomp(program: seccomp.instructions, flags: seccomp.flags))
         }
         s += try credentialSteps(process)
@@ -221,7 +223,7 @@ public enum InitPlanCompiler {
     /// With no_new_privs the filter goes on last, right before execve, so
     /// that as few syscalls as possible run under it (as runc does).
     static func lateSeccomp(_ process: Process, _ seccomp: SeccompCompiler.Program?) -> [Step] {
-        guard let seccomp, process.noNewPrivileges == true else { return [] }
+        guard let seccomp, process.noNewPrivileges == true, !seccomp.notifies else { return [] }
         return [.seccomp(program: seccomp.instructions, flags: seccomp.flags)]
     }
 

@@ -9,7 +9,12 @@ public enum SeccompCompiler {
         /// struct sock_filter instructions, 8 bytes each.
         public var instructions: [UInt64]
         public var flags: UInt32
+        /// Some action is SCMP_ACT_NOTIFY: the filter is loaded with a
+        /// listener fd, which goes to linux.seccomp.listenerPath.
+        public var notifies: Bool { flags & SeccompCompiler.newListener != 0 }
     }
+
+    static let newListener: UInt32 = 8  // SECCOMP_FILTER_FLAG_NEW_LISTENER
 
     static func action(_ name: String, errnoRet: UInt32?, field: String) throws -> UInt32 {
         switch name {
@@ -20,7 +25,7 @@ public enum SeccompCompiler {
         case "SCMP_ACT_TRACE": return 0x7ff0_0000 | ((errnoRet ?? UInt32(EPERM)) & 0xffff)
         case "SCMP_ACT_LOG": return 0x7ffc_0000
         case "SCMP_ACT_ALLOW": return 0x7fff_0000
-        case "SCMP_ACT_NOTIFY": throw RuntimeError("\(field): SCMP_ACT_NOTIFY (a seccomp listener) is not supported yet")
+        case "SCMP_ACT_NOTIFY": return 0x7fc0_0000
         default: throw RuntimeError("\(field): unknown seccomp action \"\(name)\"")
         }
     }
@@ -36,9 +41,6 @@ public enum SeccompCompiler {
     ]
 
     public static func compile(_ seccomp: LinuxSeccomp) throws -> Program {
-        if seccomp.listenerPath?.isEmpty == false {
-            throw RuntimeError("linux.seccomp.listenerPath: a seccomp listener is not supported yet")
-        }
         let defaultAction = try action(seccomp.defaultAction, errnoRet: seccomp.defaultErrnoRet, field: "linux.seccomp.defaultAction")
         guard let ctx = seccomp_init(defaultAction) else {
             throw RuntimeError("linux.seccomp: seccomp_init failed")
@@ -106,6 +108,16 @@ public enum SeccompCompiler {
         }
         let instructions = bytes.withUnsafeBytes { raw in
             (0..<(bytes.count / 8)).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self) }
+        }
+        let notify: UInt32 = 0x7fc0_0000
+        let notifies = defaultAction == notify || (seccomp.syscalls ?? []).contains {
+            (try? action($0.action, errnoRet: $0.errnoRet, field: "")) == notify
+        }
+        if notifies {
+            guard let path = seccomp.listenerPath, !path.isEmpty else {
+                throw RuntimeError("linux.seccomp.listenerPath: required when an action is SCMP_ACT_NOTIFY")
+            }
+            flags |= newListener
         }
         return Program(instructions: instructions, flags: flags)
     }
