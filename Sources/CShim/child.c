@@ -20,9 +20,11 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -709,6 +711,55 @@ static void op_run_hook(struct child *c, const struct shim_step *s)
         fail(c, 0, "hook %s exited with status %d%s%s", path, WEXITSTATUS(status), len ? ": " : "", tail);
 }
 
+static void op_sched_setattr(struct child *c, const struct shim_step *s)
+{
+    /* struct sched_attr, SCHED_ATTR_SIZE_VER1 */
+    struct {
+        uint32_t size, policy;
+        uint64_t flags;
+        int32_t nice;
+        uint32_t priority;
+        uint64_t runtime, deadline, period;
+        uint32_t util_min, util_max;
+    } attr;
+    memset(&attr, 0, sizeof attr);
+    attr.size = sizeof attr;
+    attr.policy = (uint32_t)s->n[0];
+    attr.flags = (uint64_t)s->n[1];
+    attr.nice = (int32_t)s->n[2];
+    attr.priority = (uint32_t)s->n[3];
+    attr.runtime = s->x[0];
+    attr.deadline = s->x[1];
+    attr.period = s->x[2];
+    if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
+        fail(c, errno, "sched_setattr");
+}
+
+/* "0-3,7" -> sched_setaffinity. */
+static void op_cpu_affinity(struct child *c, const struct shim_step *s)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    const char *p = s->s[0];
+    while (*p) {
+        char *end;
+        long lo = strtol(p, &end, 10), hi = lo;
+        if (end == p)
+            fail(c, EINVAL, "cpu list %s", s->s[0]);
+        if (*end == '-')
+            hi = strtol(end + 1, &end, 10);
+        if (lo < 0 || hi < lo || hi >= CPU_SETSIZE)
+            fail(c, EINVAL, "cpu list %s", s->s[0]);
+        for (long cpu = lo; cpu <= hi; cpu++)
+            CPU_SET((int)cpu, &set);
+        p = *end == ',' ? end + 1 : end;
+        if (*end && *end != ',')
+            fail(c, EINVAL, "cpu list %s", s->s[0]);
+    }
+    if (sched_setaffinity(0, sizeof set, &set) < 0)
+        fail(c, errno, "sched_setaffinity %s", s->s[0]);
+}
+
 static void op_seccomp(struct child *c, const struct shim_step *s)
 {
     struct sock_fprog prog = {
@@ -871,6 +922,16 @@ static void run_step(struct child *c, const struct shim_step *s)
     case SHIM_OP_MOUNT_SETATTR: op_mount_setattr(c, s); break;
     case SHIM_OP_MOVE_MOUNT: op_move_mount(c, s); break;
     case SHIM_OP_RUN_HOOK: op_run_hook(c, s); break;
+    case SHIM_OP_PERSONALITY:
+        if (personality((unsigned long)s->n[0]) < 0)
+            fail(c, errno, "personality 0x%llx", (unsigned long long)s->n[0]);
+        break;
+    case SHIM_OP_IOPRIO:
+        if (syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, (int)s->n[0]) < 0)
+            fail(c, errno, "ioprio_set");
+        break;
+    case SHIM_OP_SCHED_SETATTR: op_sched_setattr(c, s); break;
+    case SHIM_OP_CPU_AFFINITY: op_cpu_affinity(c, s); break;
     case SHIM_OP_DEATHSIG:
         if (prctl(PR_SET_PDEATHSIG, s->n[0], 0, 0, 0) < 0)
             fail(c, errno, "prctl PR_SET_PDEATHSIG");

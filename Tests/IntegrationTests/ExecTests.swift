@@ -38,6 +38,24 @@ final class ExecTests: IntegrationTestCase {
         XCTAssertEqual(lines(r.stdout), ["1000", "100", "100 5", "bar", "/tmp"])
     }
 
+    /// execCPUAffinity: `initial` applies before the cgroup join, `final`
+    /// after it; the process runs with `final`.
+    func testExecCPUAffinityFinalWins() throws {
+        try swrunOnly("process.execCPUAffinity is not in runc 1.1.5")
+        guard sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2 else { throw XCTSkip("needs two online CPUs, this host has one") }
+        let (sb, id) = try runningSandbox()
+        let process: [String: Any] = [
+            "args": ["sh", "-c", "grep Cpus_allowed_list /proc/self/status"],
+            "env": ["PATH=/bin"], "cwd": "/", "user": ["uid": 0, "gid": 0],
+            "execCPUAffinity": ["initial": "0", "final": "1"],
+        ]
+        let path = sb.dir + "/affinity.json"
+        try JSONSerialization.data(withJSONObject: process).write(to: URL(fileURLWithPath: path))
+        let r = sb.swrun(["exec", "--process", path, id])
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(trimmed(r.stdout), "Cpus_allowed_list:\t1", "\(r)")
+    }
+
     func testExecInheritsTheContainerEnv() throws {
         let sb = try makeSandbox(args: Self.loop)
         sb.bundle.setEnv("FROM_CONFIG", "yes")

@@ -208,6 +208,51 @@ final class ProcessTests: IntegrationTestCase {
         XCTAssertEqual(lines(r.stdout), ["0", "1", "2"], "\(r)")
     }
 
+    /// process.scheduler through sched_setattr(2): policy and nice as
+    /// /proc/PID/stat shows them (fields 19 and 41).
+    func testSchedulerPolicyAndNice() throws {
+        try swrunOnly("process.scheduler is not in runc 1.1.5")
+        let sb = try makeSandbox(args: ["sh", "-c", "cut -d' ' -f19,41 /proc/$$/stat; true"])
+        sb.bundle.process["scheduler"] = ["policy": "SCHED_BATCH", "nice": 5]
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(trimmed(r.stdout), "5 3", "nice 5, policy 3 (SCHED_BATCH): \(r)")
+    }
+
+    func testIOPriority() throws {
+        try swrunOnly("process.ioPriority is not in runc 1.1.5")
+        let sb = try makeSandbox(args: ["sh", "-c", "ionice -p $$; true"])
+        sb.bundle.process["ioPriority"] = ["class": "IOPRIO_CLASS_BE", "priority": 6]
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(trimmed(r.stdout), "best-effort: prio 6", "\(r)")
+    }
+
+    func testPersonalityLinux32() throws {
+        try swrunOnly("runc 1.1.5 ignores linux.personality")
+        let sb = try makeSandbox(args: ["uname", "-m"])
+        var l = sb.bundle.linux
+        l["personality"] = ["domain": "LINUX32"]
+        sb.bundle.linux = l
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(trimmed(r.stdout), "i686", "uname -m under PER_LINUX32: \(r)")
+    }
+
+    func testBadSchedulingValuesAreClearErrorsAndLeaveNothing() throws {
+        try swrunOnly("runc 1.1.5 ignores process.scheduler")
+        let sb = try makeSandbox(args: ["true"])
+        sb.bundle.process["scheduler"] = ["policy": "SCHED_NOPE"]
+        let id = sb.newID()
+        XCTAssertFails(try sb.create(id), mentioning: ["process.scheduler.policy"])
+        sb.assertNoTrace(of: id)
+        sb.bundle.process["scheduler"] = nil
+        sb.bundle.process["ioPriority"] = ["class": "IOPRIO_CLASS_BE", "priority": 9]
+        let id2 = sb.newID()
+        XCTAssertFails(try sb.create(id2), mentioning: ["process.ioPriority.priority"])
+        sb.assertNoTrace(of: id2)
+    }
+
     func testPreserveFds() throws {
         let sb = try makeSandbox(args: ["sh", "-c", "ls /proc/$$/fd; cat <&3"])
         let fd = try openTestFile(sb, "through fd 3\n")

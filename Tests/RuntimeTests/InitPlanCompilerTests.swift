@@ -51,6 +51,35 @@ final class InitPlanCompilerTests: XCTestCase {
         XCTAssertEqual(plan.stepFields[start], "hooks.startContainer[0]")
     }
 
+    func testSchedulingStepsComeBeforeTheCredentialChange() throws {
+        var spec = baseSpec()
+        spec.process?.scheduler = LinuxScheduler(policy: "SCHED_FIFO", priority: 10, flags: ["SCHED_FLAG_RESET_ON_FORK"])
+        spec.process?.ioPriority = LinuxIOPriority(ioClass: "IOPRIO_CLASS_RT", priority: 3)
+        spec.process?.user = User(uid: 1000, gid: 1000)
+        spec.linux?.personality = LinuxPersonality(domain: "LINUX32")
+        let plan = try compile(spec)
+        let sched = try XCTUnwrap(plan.steps.firstIndex(of: .scheduler(policy: 1, flags: 1, nice: 0, priority: 10,
+                                                                            runtime: 0, deadline: 0, period: 0)))
+        let io = try XCTUnwrap(plan.steps.firstIndex(of: .ioPriority(1 << 13 | 3)))
+        let uid = try XCTUnwrap(plan.steps.firstIndex(of: .setresuid(1000)))
+        XCTAssertLessThan(sched, uid)
+        XCTAssertLessThan(io, uid)
+        XCTAssertTrue(plan.steps.contains(.personality(0x0008)))
+        spec.linux?.personality = LinuxPersonality(domain: "LINUX", flags: ["X"])
+        XCTAssertThrowsError(try compile(spec)) { XCTAssertTrue("\($0)".contains("linux.personality.flags"), "\($0)") }
+    }
+
+    func testExecCPUAffinityAroundTheCgroupJoin() throws {
+        var p = Process(args: ["true"], cwd: "/")
+        p.execCPUAffinity = LinuxExecCPUAffinity(initial: "0-1", final: "1")
+        let plan = try ExecPlanCompiler.compile(p, target: ExecTarget(initPid: 1, namespaces: []), preserveFds: 0)
+        XCTAssertEqual(Array(plan.steps.prefix(4)), [.deathSignal(9), .cpuAffinity("0-1"), .syncWait, .cpuAffinity("1")])
+        p.execCPUAffinity = LinuxExecCPUAffinity(final: "1-0")
+        XCTAssertThrowsError(try ExecPlanCompiler.compile(p, target: ExecTarget(initPid: 1, namespaces: []), preserveFds: 0)) {
+            XCTAssertTrue("\($0)".contains("process.execCPUAffinity.final"), "\($0)")
+        }
+    }
+
     func testDefaultSpecCloneFlagsAndStepOrder() throws {
         let plan = try compile(baseSpec())
         let expected = NamespaceKinds.newpid | NamespaceKinds.newnet | NamespaceKinds.newipc

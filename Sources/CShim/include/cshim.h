@@ -112,6 +112,11 @@ enum shim_op {
                                 container's devpts, send its master over the
                                 socket, make the slave the controlling
                                 terminal and stdio */
+    SHIM_OP_PERSONALITY,     /* n[0]=persona for personality(2) */
+    SHIM_OP_IOPRIO,          /* n[0]=ioprio value for ioprio_set(2) */
+    SHIM_OP_SCHED_SETATTR,   /* n[0]=policy n[1]=flags n[2]=nice n[3]=priority
+                                x[0]=runtime x[1]=deadline x[2]=period */
+    SHIM_OP_CPU_AFFINITY,    /* s[0]=cpu list ("0-3,7") for sched_setaffinity */
     SHIM_OP_RUN_HOOK,        /* s[0]=path list[0]=argv list[1]=envp
                                 n[0]=timeout in s (0: none) n[1]=fd of the
                                 state JSON: run a hook from the init itself
@@ -134,6 +139,7 @@ struct shim_step {
     const uint32_t *gids;
     const void *bpf;          /* struct sock_filter[] for SHIM_OP_SECCOMP */
     char *const *list[2];     /* NULL-terminated string arrays */
+    uint64_t x[4];            /* more numbers, for steps that need them */
 };
 
 struct shim_plan {

@@ -19,9 +19,6 @@ extension Runtime {
         var process = options.process
         if !(process.apparmorProfile ?? "").isEmpty { throw RuntimeError("process.apparmorProfile: not supported yet") }
         if !(process.selinuxLabel ?? "").isEmpty { throw RuntimeError("process.selinuxLabel: not supported yet") }
-        if process.ioPriority != nil { throw RuntimeError("process.ioPriority: not supported yet") }
-        if process.scheduler != nil { throw RuntimeError("process.scheduler: not supported yet") }
-        if process.execCPUAffinity != nil { throw RuntimeError("process.execCPUAffinity: not supported yet") }
         let terminal = process.terminal == true
         if !terminal && options.consoleSocket != nil {
             throw RuntimeError("--console-socket: only valid with a terminal (--tty)")

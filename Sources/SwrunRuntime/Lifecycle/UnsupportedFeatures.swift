@@ -9,14 +9,10 @@ public enum UnsupportedFeatures {
         if let p = spec.process {
             if !(p.apparmorProfile ?? "").isEmpty { found.append("process.apparmorProfile") }
             if !(p.selinuxLabel ?? "").isEmpty { found.append("process.selinuxLabel") }
-            if p.ioPriority != nil { found.append("process.ioPriority") }
-            if p.scheduler != nil { found.append("process.scheduler") }
-            if p.execCPUAffinity != nil { found.append("process.execCPUAffinity") }
         }
         if let l = spec.linux {
             if !(l.mountLabel ?? "").isEmpty { found.append("linux.mountLabel") }
             if l.intelRdt != nil { found.append("linux.intelRdt") }
-            if l.personality != nil { found.append("linux.personality") }
             if l.memoryPolicy != nil { found.append("linux.memoryPolicy") }
             if !(l.netDevices ?? [:]).isEmpty { found.append("linux.netDevices") }
         }

@@ -21,7 +21,16 @@ public enum ExecPlanCompiler {
         var plan = InitPlan()
         plan.argv = process.args ?? []
         plan.env = process.env ?? []
-        var s: [Step] = [.deathSignal(9), .syncWait]
+        // execCPUAffinity: `initial` before the parent joins the cgroups
+        // (a cpuset join resets the affinity), `final` after.
+        var s: [Step] = [.deathSignal(9)]
+        if let cpus = process.execCPUAffinity?.initial {
+            s.append(.cpuAffinity(try ProcessScheduling.cpuList(cpus, field: "process.execCPUAffinity.initial")))
+        }
+        s.append(.syncWait)
+        if let cpus = process.execCPUAffinity?.final {
+            s.append(.cpuAffinity(try ProcessScheduling.cpuList(cpus, field: "process.execCPUAffinity.final")))
+        }
         for (type, flag) in NamespaceKinds.ordered where target.namespaces.contains(where: { $0.flag == flag }) {
             let path = "/proc/\(target.initPid)/ns/\(procName(type))"
             if type == "pid" { plan.pidNamespacePath = path } else { s.append(.setns(path: path, type: flag)) }

@@ -147,6 +147,7 @@ public enum InitPlanCompiler {
         for (i, field) in rootfs.fields { plan.stepFields[s.count + i] = field }
         s += rootfs.steps
         if let h = spec.hostname, !h.isEmpty { s.append(.sethostname(h)) }
+        if let p = linux.personality { s.append(try ProcessScheduling.personalityStep(p)) }
         if let d = spec.domainname, !d.isEmpty { s.append(.setdomainname(d)) }
         // Sysctls go through the container's /proc, before /proc/sys is made read-only.
         for (key, value) in (linux.sysctl ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -200,6 +201,10 @@ public enum InitPlanCompiler {
                                uid: process.user.uid, gid: process.user.gid))
         }
         s += try rlimitSteps(process.rlimits ?? [])
+        // Before the credentials change: SCHED_FIFO and an RT I/O class
+        // need capabilities the process may not keep.
+        if let sched = process.scheduler { s.append(try ProcessScheduling.schedulerStep(sched)) }
+        if let io = process.ioPriority { s.append(try ProcessScheduling.ioPriorityStep(io)) }
         // Only stdio and the preserved fds reach the process.
         s.append(.preserveFds(preserveFds))
         // Without no_new_privs, loading a filter takes CAP_SYS_ADMIN: load

@@ -179,6 +179,13 @@ final class LoweredPlan {
         case .ready: op(SHIM_OP_READY)
         case let .waitExecFifo(path): op(SHIM_OP_WAIT_FIFO); c.n.0 = Int64(try openFd(path, O_PATH))
         case .exec: op(SHIM_OP_EXEC)
+        case let .personality(p): op(SHIM_OP_PERSONALITY); c.n.0 = Int64(p)
+        case let .ioPriority(v): op(SHIM_OP_IOPRIO); c.n.0 = Int64(v)
+        case let .scheduler(policy, flags, nice, priority, runtime, deadline, period):
+            op(SHIM_OP_SCHED_SETATTR)
+            c.n = (Int64(policy), Int64(bitPattern: flags), Int64(nice), Int64(priority))
+            c.x = (runtime, deadline, period, 0)
+        case let .cpuAffinity(cpus): op(SHIM_OP_CPU_AFFINITY); c.s.0 = str(cpus)
         case let .runHook(path, args, env, timeout, stateFd):
             op(SHIM_OP_RUN_HOOK)
             c.s.0 = str(path)

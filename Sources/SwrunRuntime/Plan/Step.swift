@@ -57,6 +57,13 @@ public enum Step: Equatable {
     /// A hook the init runs itself (createContainer, startContainer); the
     /// state JSON is read from the fd the parent fills (`hookStateFd`).
     case runHook(path: String, args: [String], env: [String], timeoutSeconds: Int, stateFd: Int32)
+    case personality(UInt)
+    /// ioprio_set(2) value: class << 13 | priority.
+    case ioPriority(Int32)
+    case scheduler(policy: UInt32, flags: UInt64, nice: Int32, priority: UInt32,
+                   runtime: UInt64, deadline: UInt64, period: UInt64)
+    /// sched_setaffinity(2) from a CPU list such as "0-3,7".
+    case cpuAffinity(String)
     /// A pty from the container's devpts becomes the process's terminal;
     /// its master goes to the console socket.
     case terminal(rows: UInt, cols: UInt, uid: UInt32, gid: UInt32)
@@ -113,6 +120,10 @@ extension Step: CustomStringConvertible {
         case let .preserveFds(n): return "close fds above \(2 + n)"
         case let .lookupExecutable(name, _): return "find the executable \(name) (process.args[0])"
         case let .runHook(path, _, _, _, _): return "run hook \(path)"
+        case .personality: return "set the execution domain (linux.personality)"
+        case .ioPriority: return "set the I/O priority (process.ioPriority)"
+        case .scheduler: return "set the scheduling policy (process.scheduler)"
+        case let .cpuAffinity(cpus): return "set the CPU affinity to \(cpus) (process.execCPUAffinity)"
         case .ready: return "report ready"
         case .waitExecFifo: return "wait for start on the exec fifo"
         case .exec: return "exec the container process"
