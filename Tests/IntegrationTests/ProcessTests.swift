@@ -208,24 +208,22 @@ final class ProcessTests: IntegrationTestCase {
         XCTAssertEqual(lines(r.stdout), ["0", "1", "2"], "\(r)")
     }
 
-    /// process.scheduler through sched_setattr(2): policy and nice as
-    /// /proc/PID/stat shows them (fields 19 and 41).
-    func testSchedulerPolicyAndNice() throws {
-        try swrunOnly("process.scheduler is not in runc 1.1.5")
-        let sb = try makeSandbox(args: ["sh", "-c", "cut -d' ' -f19,41 /proc/$$/stat; true"])
-        sb.bundle.process["scheduler"] = ["policy": "SCHED_BATCH", "nice": 5]
-        let r = try sb.run(sb.newID())
-        XCTAssertSucceeds(r)
-        XCTAssertEqual(trimmed(r.stdout), "5 3", "nice 5, policy 3 (SCHED_BATCH): \(r)")
-    }
-
-    func testIOPriority() throws {
-        try swrunOnly("process.ioPriority is not in runc 1.1.5")
-        let sb = try makeSandbox(args: ["sh", "-c", "ionice -p $$; true"])
-        sb.bundle.process["ioPriority"] = ["class": "IOPRIO_CLASS_BE", "priority": 6]
-        let r = try sb.run(sb.newID())
-        XCTAssertSucceeds(r)
-        XCTAssertEqual(trimmed(r.stdout), "best-effort: prio 6", "\(r)")
+    /// process.scheduler through sched_setattr(2) (policy and nice as
+    /// /proc/PID/stat fields 41 and 19 show them) and process.ioPriority
+    /// through ioprio_set(2).
+    func testSchedulerAndIOPriority() throws {
+        try swrunOnly("process.scheduler and process.ioPriority are not in runc 1.1.5")
+        let cases: [(key: String, value: [String: Any], script: String, expected: String)] = [
+            ("scheduler", ["policy": "SCHED_BATCH", "nice": 5], "cut -d' ' -f19,41 /proc/$$/stat; true", "5 3"),
+            ("ioPriority", ["class": "IOPRIO_CLASS_BE", "priority": 6], "ionice -p $$; true", "best-effort: prio 6"),
+        ]
+        for c in cases {
+            let sb = try makeSandbox(args: ["sh", "-c", c.script])
+            sb.bundle.process[c.key] = c.value
+            let r = try sb.run(sb.newID())
+            XCTAssertSucceeds(r)
+            XCTAssertEqual(trimmed(r.stdout), c.expected, "\(c.key): \(r)")
+        }
     }
 
     func testPersonalityLinux32() throws {
