@@ -735,29 +735,48 @@ static void op_sched_setattr(struct child *c, const struct shim_step *s)
         fail(c, errno, "sched_setattr");
 }
 
-/* "0-3,7" -> sched_setaffinity. */
-static void op_cpu_affinity(struct child *c, const struct shim_step *s)
+/* "0-3,7" into a bitmap of nbits bits: 0, or -EINVAL. */
+static int parse_list(const char *list, unsigned long *bits, long nbits)
 {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    const char *p = s->s[0];
+    const long per = (long)(8 * sizeof *bits);
+    memset(bits, 0, (size_t)((nbits + per - 1) / per) * sizeof *bits);
+    const char *p = list;
     while (*p) {
         char *end;
         long lo = strtol(p, &end, 10), hi = lo;
         if (end == p)
-            fail(c, EINVAL, "cpu list %s", s->s[0]);
+            return -EINVAL;
         if (*end == '-')
             hi = strtol(end + 1, &end, 10);
-        if (lo < 0 || hi < lo || hi >= CPU_SETSIZE)
-            fail(c, EINVAL, "cpu list %s", s->s[0]);
-        for (long cpu = lo; cpu <= hi; cpu++)
-            CPU_SET((int)cpu, &set);
+        if (lo < 0 || hi < lo || hi >= nbits || (*end && *end != ','))
+            return -EINVAL;
+        for (long i = lo; i <= hi; i++)
+            bits[i / per] |= 1UL << (i % per);
         p = *end == ',' ? end + 1 : end;
-        if (*end && *end != ',')
-            fail(c, EINVAL, "cpu list %s", s->s[0]);
     }
+    return 0;
+}
+
+static void op_cpu_affinity(struct child *c, const struct shim_step *s)
+{
+    cpu_set_t set;
+    if (parse_list(s->s[0], (unsigned long *)&set, CPU_SETSIZE) < 0)
+        fail(c, EINVAL, "cpu list %s", s->s[0]);
     if (sched_setaffinity(0, sizeof set, &set) < 0)
         fail(c, errno, "sched_setaffinity %s", s->s[0]);
+}
+
+static void op_mempolicy(struct child *c, const struct shim_step *s)
+{
+    unsigned long nodes[1024 / (8 * sizeof(unsigned long))];
+    unsigned long maxnode = 0;
+    if (s->s[0]) {
+        if (parse_list(s->s[0], nodes, 1024) < 0)
+            fail(c, EINVAL, "node list %s", s->s[0]);
+        maxnode = 1024 + 1;    /* the kernel reads maxnode - 1 bits */
+    }
+    if (syscall(SYS_set_mempolicy, (int)s->n[0], s->s[0] ? nodes : NULL, maxnode) < 0)
+        fail(c, errno, "set_mempolicy %s", s->s[0] ? s->s[0] : "");
 }
 
 static void op_seccomp(struct child *c, const struct shim_step *s)
@@ -932,6 +951,7 @@ static void run_step(struct child *c, const struct shim_step *s)
         break;
     case SHIM_OP_SCHED_SETATTR: op_sched_setattr(c, s); break;
     case SHIM_OP_CPU_AFFINITY: op_cpu_affinity(c, s); break;
+    case SHIM_OP_MEMPOLICY: op_mempolicy(c, s); break;
     case SHIM_OP_DEATHSIG:
         if (prctl(PR_SET_PDEATHSIG, s->n[0], 0, 0, 0) < 0)
             fail(c, errno, "prctl PR_SET_PDEATHSIG");

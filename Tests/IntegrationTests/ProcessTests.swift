@@ -226,6 +226,26 @@ final class ProcessTests: IntegrationTestCase {
         }
     }
 
+    /// linux.memoryPolicy through set_mempolicy(2): the init's mappings
+    /// show the policy in numa_maps; a node the host lacks fails create.
+    func testMemoryPolicy() throws {
+        try swrunOnly("linux.memoryPolicy is not in runc 1.1.5")
+        guard fileExists("/proc/self/numa_maps") else { throw XCTSkip("this kernel has no NUMA support (/proc/self/numa_maps)") }
+        let sb = try makeSandbox(args: ["sh", "-c", "head -1 /proc/$$/numa_maps | cut -d' ' -f2; true"])
+        var l = sb.bundle.linux
+        l["memoryPolicy"] = ["mode": "MPOL_INTERLEAVE", "nodes": "0", "flags": ["MPOL_F_STATIC_NODES"]]
+        sb.bundle.linux = l
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(trimmed(r.stdout), "interleave=static:0", "mode, flag and node: \(r)")
+
+        l["memoryPolicy"] = ["mode": "MPOL_BIND", "nodes": "1000"]
+        sb.bundle.linux = l
+        let id = sb.newID()
+        XCTAssertFails(try sb.create(id), mentioning: ["linux.memoryPolicy"])
+        sb.assertNoTrace(of: id)
+    }
+
     func testPersonalityLinux32() throws {
         try swrunOnly("runc 1.1.5 ignores linux.personality")
         let sb = try makeSandbox(args: ["uname", "-m"])

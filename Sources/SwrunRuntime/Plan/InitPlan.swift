@@ -148,6 +148,7 @@ public enum InitPlanCompiler {
         s += rootfs.steps
         if let h = spec.hostname, !h.isEmpty { s.append(.sethostname(h)) }
         if let p = linux.personality { s.append(try ProcessScheduling.personalityStep(p)) }
+        if let m = linux.memoryPolicy { s.append(try ProcessScheduling.memoryPolicyStep(m)) }
         if let d = spec.domainname, !d.isEmpty { s.append(.setdomainname(d)) }
         // Sysctls go through the container's /proc, before /proc/sys is made read-only.
         for (key, value) in (linux.sysctl ?? [:]).sorted(by: { $0.key < $1.key }) {

@@ -186,6 +186,7 @@ final class LoweredPlan {
             c.n = (Int64(policy), Int64(bitPattern: flags), Int64(nice), Int64(priority))
             c.x = (runtime, deadline, period, 0)
         case let .cpuAffinity(cpus): op(SHIM_OP_CPU_AFFINITY); c.s.0 = str(cpus)
+        case let .memoryPolicy(mode, nodes): op(SHIM_OP_MEMPOLICY); c.n.0 = Int64(mode); c.s.0 = str(nodes)
         case let .runHook(path, args, env, timeout, stateFd):
             op(SHIM_OP_RUN_HOOK)
             c.s.0 = str(path)

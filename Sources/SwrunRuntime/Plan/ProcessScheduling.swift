@@ -48,6 +48,26 @@ enum ProcessScheduling {
         }
     }
 
+    static let memoryModes: [String: Int32] = [
+        "MPOL_DEFAULT": 0, "MPOL_PREFERRED": 1, "MPOL_BIND": 2, "MPOL_INTERLEAVE": 3,
+        "MPOL_LOCAL": 4, "MPOL_PREFERRED_MANY": 5, "MPOL_WEIGHTED_INTERLEAVE": 6,
+    ]
+    static let memoryFlags: [String: Int32] = [
+        "MPOL_F_NUMA_BALANCING": 1 << 13, "MPOL_F_RELATIVE_NODES": 1 << 14, "MPOL_F_STATIC_NODES": 1 << 15,
+    ]
+
+    static func memoryPolicyStep(_ m: LinuxMemoryPolicy) throws -> Step {
+        guard var mode = memoryModes[m.mode] else {
+            throw RuntimeError("linux.memoryPolicy.mode: unknown mode \"\(m.mode)\"")
+        }
+        for (i, f) in (m.flags ?? []).enumerated() {
+            guard let v = memoryFlags[f] else { throw RuntimeError("linux.memoryPolicy.flags[\(i)]: unknown flag \"\(f)\"") }
+            mode |= v
+        }
+        let nodes = try m.nodes.flatMap { $0.isEmpty ? nil : try cpuList($0, field: "linux.memoryPolicy.nodes") }
+        return .memoryPolicy(mode: mode, nodes: nodes)
+    }
+
     /// "0-3,7": digits, commas and ranges only.
     static func cpuList(_ list: String, field: String) throws -> String {
         let ok = !list.isEmpty && list.split(separator: ",", omittingEmptySubsequences: false).allSatisfy { part in

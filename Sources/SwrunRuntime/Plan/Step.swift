@@ -64,6 +64,8 @@ public enum Step: Equatable {
                    runtime: UInt64, deadline: UInt64, period: UInt64)
     /// sched_setaffinity(2) from a CPU list such as "0-3,7".
     case cpuAffinity(String)
+    /// set_mempolicy(2): mode with its flags, and a node list.
+    case memoryPolicy(mode: Int32, nodes: String?)
     /// A pty from the container's devpts becomes the process's terminal;
     /// its master goes to the console socket.
     case terminal(rows: UInt, cols: UInt, uid: UInt32, gid: UInt32)
@@ -124,6 +126,7 @@ extension Step: CustomStringConvertible {
         case .ioPriority: return "set the I/O priority (process.ioPriority)"
         case .scheduler: return "set the scheduling policy (process.scheduler)"
         case let .cpuAffinity(cpus): return "set the CPU affinity to \(cpus) (process.execCPUAffinity)"
+        case let .memoryPolicy(_, nodes): return "set the NUMA memory policy\(nodes.map { " on nodes \($0)" } ?? "") (linux.memoryPolicy)"
         case .ready: return "report ready"
         case .waitExecFifo: return "wait for start on the exec fifo"
         case .exec: return "exec the container process"
