@@ -52,6 +52,24 @@ final class RunTests: IntegrationTestCase {
         XCTAssertNil(sb.state(id), "run must delete the container after it exits")
     }
 
+    /// Foreground run forwards what it receives to the init, as runc does:
+    /// the usual ones and the rest (SIGALRM, real-time 36 = SIGRTMIN+2) alike.
+    func testRunForwardsSignalsToTheInit() throws {
+        for (sig, name) in [(SIGTERM, "TERM"), (SIGALRM, "ALRM"), (Int32(36), "RT")] {
+            let sb = try makeSandbox(args: ["sh", "-c",
+                "trap 'echo got-\(name); exit 0' \(sig); touch /host/ready; while :; do sleep 0.05; done"])
+            sb.bundle.bind(sb.hostDir, at: "/host")
+            let id = sb.newID()
+            try sb.prepare(id)
+            let p = try sb.spawnSwrun(["run", "--bundle", sb.bundle.path, id])
+            XCTAssertTrue(waitUntil { fileExists(sb.hostDir + "/ready") }, "container never started")
+            kill(p.pid, sig)
+            let r = p.wait(timeout: 20)
+            XCTAssertEqual(r.status, 0, "\(name): \(r)")
+            XCTAssertEqual(trimmed(r.stdout), "got-\(name)", "\(r)")
+        }
+    }
+
     func testRunSelfSignalledProcessReturns128PlusSignal() throws {
         // Without a pid namespace the shell is not an init and may signal itself.
         let sb = try makeSandbox(args: ["sh", "-c", "kill -USR1 $$; sleep 5"])

@@ -50,7 +50,14 @@ extension Runtime {
 /// Waits for a child while forwarding signals to it and, with a pty
 /// master, copying between it and our own stdin/stdout.
 struct ProcessWaiter {
-    static let forwarded: [Int32] = [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGTSTP]
+    /// Every signal that can be caught and that no fault of swrun's own
+    /// raises (as runc forwards all it receives): not SIGKILL/SIGSTOP, not
+    /// SIGCHLD (ours), not the synchronous SIGSEGV/SIGBUS/SIGILL/SIGFPE/
+    /// SIGTRAP/SIGSYS, not glibc's internal 32 and 33. SIGWINCH also
+    /// resizes the proxied pty.
+    static let forwarded: [Int32] = (1...64).map(Int32.init).filter {
+        ![SIGKILL, SIGSTOP, SIGCHLD, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS, 32, 33].contains($0)
+    }
     let pid: Int32
     let mask: sigset_t
     let ptyMaster: Int32
