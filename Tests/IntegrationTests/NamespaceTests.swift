@@ -21,6 +21,37 @@ final class NamespaceTests: IntegrationTestCase {
         return out
     }
 
+    /// linux.netDevices: a host interface (one end of a veth pair) is moved
+    /// in, renamed, keeps its permanent address and is up; it goes away with
+    /// the namespace, and its peer with it.
+    func testNetDevicesMovesARenamedInterfaceWithItsAddress() throws {
+        try swrunOnly("linux.netDevices is not in runc 1.1.5")
+        guard let ip = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].first(where: { fileExists($0) }) else {
+            throw XCTSkip("no ip(8) on this host to make a veth pair")
+        }
+        let dev = "swd" + String(UInt32.random(in: 0...0xfffff), radix: 16)
+        XCTAssertSucceeds(runProcess([ip, "link", "add", dev, "type", "veth", "peer", "name", dev + "p"]))
+        addTeardownBlock { _ = runProcess([ip, "link", "del", dev]) }
+        XCTAssertSucceeds(runProcess([ip, "addr", "add", "10.201.7.9/24", "dev", dev]))
+        let sb = try makeSandbox(args: ["sh", "-c", "ip -o addr show dev eth7; ip -o link show dev eth7"])
+        var l = sb.bundle.linux
+        l["netDevices"] = [dev: ["name": "eth7"]]
+        sb.bundle.linux = l
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertTrue(r.stdout.contains("inet 10.201.7.9/24"), "the permanent address moved along: \(r)")
+        XCTAssertTrue(r.stdout.contains(",UP"), "set up: \(r)")
+        XCTAssertTrue(waitUntil(timeout: 5) { runProcess([ip, "link", "show", "dev", dev]).status != 0 },
+                      "the interface left the host with the container")
+
+        // A device the host lacks: a clear error, nothing left.
+        l["netDevices"] = ["swrun-nosuch0": [String: Any]()]
+        sb.bundle.linux = l
+        let id = sb.newID()
+        XCTAssertFails(try sb.create(id), mentioning: ["linux.netDevices.swrun-nosuch0"])
+        sb.assertNoTrace(of: id)
+    }
+
     func testInitIsPid1() throws {
         let sb = try makeSandbox(args: ["sh", "-c", "echo $$; cat /proc/1/cmdline | tr '\\0' ' '"])
         let r = try sb.run(sb.newID())

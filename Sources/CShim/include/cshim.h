@@ -190,6 +190,11 @@ int shim_bpf_load_device_prog(const void *insns, uint32_t count, char *log, uint
  * flags are BPF_F_* attach flags (BPF_F_ALLOW_MULTI = 2). */
 int shim_bpf_attach_cgroup(int cgroup_fd, int prog_fd, uint32_t flags);
 
+/* netdev.c: moves host device host_name into the network namespace
+ * netns_fd as new_name (a %d template lets the kernel pick), re-adds its
+ * permanent global addresses there and sets it up. 0 or -errno. */
+int shim_move_netdev(const char *host_name, const char *new_name, int netns_fd);
+
 #ifdef __cplusplus
 }
 #endif

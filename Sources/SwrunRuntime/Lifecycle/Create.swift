@@ -126,6 +126,7 @@ extension Runtime {
             try child.proceed()
             try cgroups.add(pid: child.pid)
             warmup.finish()
+            try NetDevices.move(spec.linux?.netDevices, initPid: child.pid)
             if let adj = spec.process?.oomScoreAdj { try child.setOOMScoreAdj(adj) }
             PhaseTimer.mark("join cgroups")
             if input.waitForRuntimeHooks {

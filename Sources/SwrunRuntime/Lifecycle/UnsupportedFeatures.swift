@@ -13,7 +13,6 @@ public enum UnsupportedFeatures {
         if let l = spec.linux {
             if !(l.mountLabel ?? "").isEmpty { found.append("linux.mountLabel") }
             if l.intelRdt != nil { found.append("linux.intelRdt") }
-            if !(l.netDevices ?? [:]).isEmpty { found.append("linux.netDevices") }
         }
         if !found.isEmpty {
             throw RuntimeError("config.json: not supported yet: " + found.joined(separator: ", "))
