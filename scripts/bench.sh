@@ -162,6 +162,41 @@ hf_rc=0; wait "$HF_PID" || hf_rc=$?
 HF_PID=
 [ "$hf_rc" -eq 0 ] || die "hyperfine failed (exit $hf_rc)"
 
+# ------------------------------------------------------------------ exec
+# `exec` of /bin/true into a running container (what probes do), each
+# runtime on its own container. The containers run under a foreground
+# `run` in the background, so that each runtime reaps its own init.
+EXEC_JSON=$BENCH_OUT/bench-exec-$STAMP.json
+BUNDLE_EXEC=$WORK/bundle-exec
+BUNDLE_CGROUPS_PATH='' "$REPO/scripts/make-bundle.sh" "$BUNDLE_EXEC" sleep 1000 >/dev/null
+exec_summary=
+start_exec_target() {  # BIN ROOT ID
+  "$1" --root "$2" run -b "$BUNDLE_EXEC" "$3" </dev/null >/dev/null 2>&1 &
+  for _ in $(seq 100); do
+    [ "$("$1" --root "$2" state "$3" 2>/dev/null | jq -r .status 2>/dev/null)" = running ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+if start_exec_target "$SWRUN_BIN" "$R_SWRUN" "${PFX}exec" && start_exec_target "$RUNC_BIN" "$R_RUNC" "${PFX}exec"; then
+  say "exec: /bin/true into a running container; runs=$BENCH_RUNS"
+  hyperfine -N --warmup "$BENCH_WARMUP" --runs "$BENCH_RUNS" --time-unit millisecond \
+    -n swrun "$SWRUN_BIN --root $R_SWRUN exec ${PFX}exec /bin/true" \
+    -n runc "$RUNC_BIN --root $R_RUNC exec ${PFX}exec /bin/true" \
+    --export-json "$EXEC_JSON" </dev/null >&2 || say "exec bench failed"
+  [ -s "$EXEC_JSON" ] && exec_summary=$(jq -r '
+    def ms: . * 1000 * 100 | round / 100;
+    (.results | map({key: .command, value: .}) | from_entries) as $r
+    | "exec    swrun mean \($r.swrun.mean | ms) ms, runc mean \($r.runc.mean | ms) ms, ratio \($r.swrun.mean / $r.runc.mean * 1000 | round / 1000)"
+  ' "$EXEC_JSON")
+else
+  say "exec bench skipped: a container did not start"
+fi
+for pair in "$SWRUN_BIN:$R_SWRUN" "$RUNC_BIN:$R_RUNC"; do
+  timeout 20 "${pair%%:*}" --root "${pair#*:}" delete --force "${PFX}exec" >/dev/null 2>&1 || true
+done
+wait 2>/dev/null || true
+
 # ------------------------------------------------------------------ summary
 summary=$(jq -r --arg target "$BENCH_TARGET" '
   def ms: . * 1000 * 100 | round / 100;
@@ -176,6 +211,7 @@ summary=$(jq -r --arg target "$BENCH_TARGET" '
 {
   echo "== bench summary ($STAMP, $(uname -r), $(nproc) cpus)"
   printf '%s\n' "$summary"
+  [ -n "$exec_summary" ] && echo "$exec_summary"
   [ -n "$CRUN_NOTE" ] && echo "$CRUN_NOTE"
   echo "json: $JSON"
 } | tee "$SUMMARY"

@@ -660,8 +660,12 @@ static void op_run_hook(struct child *c, const struct shim_step *s)
     char tail[200];
     size_t len = 0;
     long long deadline = s->n[0] > 0 ? now_ms() + s->n[0] * 1000 : -1;
-    int exited = 0, open_out = 1;
-    while (!exited || open_out) {
+    int exited = 0, open_out = 1, drains = 0;
+    /* After the hook exits, only what it left in the pipe is read: a
+     * child it left behind may hold the pipe open and keep writing. */
+    while ((!exited || open_out) && drains < 64) {
+        if (exited)
+            drains++;
         struct pollfd fds[2] = { { open_out ? out[0] : -1, POLLIN, 0 }, { exited ? -1 : pidfd, POLLIN, 0 } };
         int wait = deadline < 0 ? -1 : (int)(deadline - now_ms());
         if (exited)

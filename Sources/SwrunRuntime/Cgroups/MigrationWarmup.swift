@@ -11,8 +11,9 @@ import Glibc
 /// CLONE_INTO_CGROUP, so the init's first join pays it, after the clone.
 /// A helper process writing "0" (itself) into the cgroup.procs of the
 /// cgroup it is already in is a no-op migration that starts that wait
-/// while create decodes, plans and clones; the join then waits only for
-/// what is left of it.
+/// while create publishes its state and plans; the kernel holds
+/// cgroup_mutex through the wait, so the cgroup mkdirs after it wait for
+/// its end, and the join then costs no grace period of its own.
 struct MigrationWarmup {
     private(set) var pid: Int32 = -1
 
