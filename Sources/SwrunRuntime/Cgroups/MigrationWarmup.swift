@@ -17,9 +17,6 @@ import Glibc
 struct MigrationWarmup {
     private(set) var pid: Int32 = -1
 
-    /// No helper.
-    static var none: MigrationWarmup { MigrationWarmup([]) }
-
     /// Nothing on a host without v1 hierarchies: the init is cloned
     /// straight into its v2 cgroup.
     init(_ hierarchies: [CgroupHierarchy]) {

@@ -48,8 +48,7 @@ extension Runtime {
         let mountinfo = (try? Sys.readText("/proc/self/mountinfo")) ?? ""
         let hierarchies = CgroupHierarchy.discover(mountinfo: mountinfo,
                                                    procCgroup: (try? Sys.readText("/proc/self/cgroup")) ?? "")
-        // Started once the cgroup dirs exist (see below).
-        var warmup = MigrationWarmup.none
+        var warmup = MigrationWarmup(hierarchies)
         defer { warmup.finish() }
 
         let ownPidNS = (spec.linux?.namespaces ?? []).contains { $0.type == "pid" && ($0.path ?? "").isEmpty }
@@ -77,22 +76,6 @@ extension Runtime {
         var hookState: Int32 = -1
         defer { Sys.close(hookState) }
         do {
-            let planned = record.createdCgroupDirs
-            record.createdCgroupDirs = []
-            record.createdCgroupDirs = try cgroups.create()
-            if Set(record.createdCgroupDirs) != Set(planned) {
-                // Another process made or removed one meanwhile.
-                try store.save(record)
-            }
-            try cgroups.apply(deviceRules: try DeviceRule.rules(for: spec))
-            try ResourceApplier(hierarchies: hierarchies, paths: cgroups.paths).apply(spec.linux?.resources)
-            PhaseTimer.mark("create cgroups")
-            // The helper holds cgroup_mutex through its grace period: it
-            // starts after the mkdirs, and the child is then cloned without
-            // CLONE_INTO_CGROUP (which takes that mutex), so the wait
-            // overlaps planning, the clone and the child's setup.
-            warmup = MigrationWarmup(hierarchies)
-
             if !containerHooks.isEmpty {
                 hookState = shim_memfd("swrun-hook-state")
                 if hookState < 0 { throw RuntimeError("memfd_create for the hooks' state", errno: -hookState) }
@@ -118,8 +101,19 @@ extension Runtime {
             let plan = try InitPlanCompiler.compile(input)
             PhaseTimer.mark("compile plan")
 
-            // On v2 only, the child is born in its cgroup (CLONE_INTO_CGROUP).
-            let cgroupFd = warmup.pid > 0 ? -1 : cgroups.openV2Directory()
+            let planned = record.createdCgroupDirs
+            record.createdCgroupDirs = []
+            record.createdCgroupDirs = try cgroups.create()
+            if Set(record.createdCgroupDirs) != Set(planned) {
+                // Another process made or removed one meanwhile.
+                try store.save(record)
+            }
+            try cgroups.apply(deviceRules: try DeviceRule.rules(for: spec))
+            try ResourceApplier(hierarchies: hierarchies, paths: cgroups.paths).apply(spec.linux?.resources)
+            PhaseTimer.mark("create cgroups")
+
+            // On v2 the child is born in its cgroup (CLONE_INTO_CGROUP).
+            let cgroupFd = cgroups.openV2Directory()
             defer { Sys.close(cgroupFd) }
             let child = try InitProcess.spawn(plan, consoleFd: consoleFd, cgroupFd: cgroupFd)
             Sys.close(consoleFd)

@@ -59,10 +59,8 @@ extension Runtime {
             for s in ProcessWaiter.forwarded + [SIGCHLD] { sigaddset(&mask, s) }
             sigprocmask(SIG_BLOCK, &mask, nil)
         }
-        // On a v2-only host the process is born in the container's cgroup;
-        // with v1 hierarchies the warm-up holds cgroup_mutex, which
-        // CLONE_INTO_CGROUP would wait for: it joins afterwards.
-        let cgroupFd = warmup.pid > 0 ? -1 : cgroups.v2Dir.flatMap { try? Sys.open($0, O_RDONLY | O_DIRECTORY) } ?? -1
+        // On v2 the process is born in the container's cgroup.
+        let cgroupFd = cgroups.v2Dir.flatMap { try? Sys.open($0, O_RDONLY | O_DIRECTORY) } ?? -1
         defer { Sys.close(cgroupFd) }
         var child = try InitProcess.spawn(plan, consoleFd: consoleFd, cgroupFd: cgroupFd)
         child.operation = "exec"
