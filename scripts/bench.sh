@@ -206,6 +206,7 @@ summary=$(jq -r --arg target "$BENCH_TARGET" '
     | (($r.swrun.stddev / $r.swrun.mean) as $a | ($r.runc.stddev / $r.runc.mean) as $b
        | $ratio * (($a * $a + $b * $b) | sqrt)) as $err
     | "ratio   swrun/runc = \($ratio * 1000 | round / 1000) ± \($err * 1000 | round / 1000)   (target < \($target): \(if $ratio < ($target | tonumber) then "met" else "NOT met" end))",
+    "ratio   of the medians = \($r.swrun.median / $r.runc.median * 1000 | round / 1000)   (less sensitive to the RCU grace-period outliers)",
     ( if $r.crun then "ratio   swrun/crun = \($r.swrun.mean / $r.crun.mean * 1000 | round / 1000)" else empty end )
 ' "$JSON")
 {
