@@ -29,6 +29,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statvfs.h>
 #include <sys/statfs.h>
 #include <grp.h>
@@ -770,6 +771,23 @@ static void op_cpu_affinity(struct child *c, const struct shim_step *s)
         fail(c, errno, "sched_setaffinity %s", s->s[0]);
 }
 
+/* So that a process that is not root can reopen its stdio (say, a log
+ * file linked to /dev/stdout): what runc does. Failures that mean "not
+ * ours to change" (an unmapped owner, a read-only /dev) are skipped. */
+static void op_fix_stdio(struct child *c, const struct shim_step *s)
+{
+    uid_t uid = (uid_t)s->n[0];
+    for (int fd = 0; fd <= 2; fd++) {
+        struct stat st;
+        if (fstat(fd, &st) < 0)
+            continue;
+        if (st.st_uid == uid || (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)))
+            continue;
+        if (fchown(fd, uid, (gid_t)-1) < 0 && errno != EINVAL && errno != EPERM && errno != EROFS)
+            fail(c, errno, "chown stdio fd %d to uid %u", fd, (unsigned)uid);
+    }
+}
+
 static void op_mempolicy(struct child *c, const struct shim_step *s)
 {
     unsigned long nodes[1024 / (8 * sizeof(unsigned long))];
@@ -956,6 +974,7 @@ static void run_step(struct child *c, const struct shim_step *s)
     case SHIM_OP_SCHED_SETATTR: op_sched_setattr(c, s); break;
     case SHIM_OP_CPU_AFFINITY: op_cpu_affinity(c, s); break;
     case SHIM_OP_MEMPOLICY: op_mempolicy(c, s); break;
+    case SHIM_OP_FIX_STDIO: op_fix_stdio(c, s); break;
     case SHIM_OP_DEATHSIG:
         if (prctl(PR_SET_PDEATHSIG, s->n[0], 0, 0, 0) < 0)
             fail(c, errno, "prctl PR_SET_PDEATHSIG");

@@ -271,6 +271,19 @@ final class ProcessTests: IntegrationTestCase {
         sb.assertNoTrace(of: id2)
     }
 
+    /// A process that is not root owns its stdio, so it can reopen
+    /// /dev/stdout (images link log files there), as with runc.
+    func testNonRootProcessCanReopenItsStdio() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "echo via-dev-stdout > /dev/stdout && echo via-dev-stderr > /dev/stderr"])
+        var p = sb.bundle.process
+        p["user"] = ["uid": 1000, "gid": 1000]
+        sb.bundle.process = p
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(trimmed(r.stdout), "via-dev-stdout", "\(r)")
+        XCTAssertTrue(r.stderr.contains("via-dev-stderr"), "\(r)")
+    }
+
     func testPreserveFds() throws {
         let sb = try makeSandbox(args: ["sh", "-c", "ls /proc/$$/fd; cat <&3"])
         let fd = try openTestFile(sb, "through fd 3\n")

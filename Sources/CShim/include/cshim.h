@@ -119,6 +119,8 @@ enum shim_op {
     SHIM_OP_CPU_AFFINITY,    /* s[0]=cpu list ("0-3,7") for sched_setaffinity */
     SHIM_OP_MEMPOLICY,       /* n[0]=mode|flags s[0]=node list or NULL:
                                 set_mempolicy(2) */
+    SHIM_OP_FIX_STDIO,       /* n[0]=uid: chown fds 0-2 to the process's
+                                user (not /dev/null), as runc does */
     SHIM_OP_RUN_HOOK,        /* s[0]=path list[0]=argv list[1]=envp
                                 n[0]=timeout in s (0: none) n[1]=fd of the
                                 state JSON: run a hook from the init itself

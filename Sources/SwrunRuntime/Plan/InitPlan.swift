@@ -215,6 +215,9 @@ public enum InitPlanCompiler {
         if let seccomp, process.noNewPrivileges != true || seccomp.notifies {
             s.append(.seccomp(program: seccomp.instructions, flags: seccomp.flags))
         }
+        // Before the uid change, while it may still chown: a process
+        // that is not root can then reopen /dev/stdout (runc does this).
+        if process.user.uid != 0 && process.terminal != true { s.append(.fixStdio(uid: process.user.uid)) }
         s += try credentialSteps(process)
         if process.noNewPrivileges == true { s.append(.noNewPrivileges) }
         s.append(.umask(process.user.umask ?? 0o022))

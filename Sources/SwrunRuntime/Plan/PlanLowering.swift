@@ -187,6 +187,7 @@ final class LoweredPlan {
             c.x = (runtime, deadline, period, 0)
         case let .cpuAffinity(cpus): op(SHIM_OP_CPU_AFFINITY); c.s.0 = str(cpus)
         case let .memoryPolicy(mode, nodes): op(SHIM_OP_MEMPOLICY); c.n.0 = Int64(mode); c.s.0 = str(nodes)
+        case let .fixStdio(uid): op(SHIM_OP_FIX_STDIO); c.n.0 = Int64(uid)
         case let .runHook(path, args, env, timeout, stateFd):
             op(SHIM_OP_RUN_HOOK)
             c.s.0 = str(path)

@@ -66,6 +66,8 @@ public enum Step: Equatable {
     case cpuAffinity(String)
     /// set_mempolicy(2): mode with its flags, and a node list.
     case memoryPolicy(mode: Int32, nodes: String?)
+    /// fchown of fds 0-2 to the process's uid (not /dev/null).
+    case fixStdio(uid: UInt32)
     /// A pty from the container's devpts becomes the process's terminal;
     /// its master goes to the console socket.
     case terminal(rows: UInt, cols: UInt, uid: UInt32, gid: UInt32)
@@ -126,6 +128,7 @@ extension Step: CustomStringConvertible {
         case .ioPriority: return "set the I/O priority (process.ioPriority)"
         case .scheduler: return "set the scheduling policy (process.scheduler)"
         case let .cpuAffinity(cpus): return "set the CPU affinity to \(cpus) (process.execCPUAffinity)"
+        case let .fixStdio(uid): return "give stdio to uid \(uid)"
         case let .memoryPolicy(_, nodes): return "set the NUMA memory policy\(nodes.map { " on nodes \($0)" } ?? "") (linux.memoryPolicy)"
         case .ready: return "report ready"
         case .waitExecFifo: return "wait for start on the exec fifo"
