@@ -290,6 +290,33 @@ final class CLITests: IntegrationTestCase {
         XCTAssertTrue(objs.contains { $0["level"] as? String == "error" && $0["msg"] is String }, "\(objs)")
     }
 
+    /// features: the runtime-spec features document, saying what works.
+    func testFeaturesAreTruthful() throws {
+        try swrunOnly("runc 1.1.5's features differ (no createContainer support claims, other annotations)")
+        let sb = try makeSandbox()
+        let r = sb.swrun(["features"])
+        XCTAssertSucceeds(r)
+        let f = try XCTUnwrap(parseJSON(r.stdout) as? [String: Any], r.stdout)
+        XCTAssertEqual(f["ociVersionMax"] as? String, "1.3.0")
+        XCTAssertEqual(Set(f["hooks"] as? [String] ?? []),
+                       ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"])
+        let linux = try XCTUnwrap(f["linux"] as? [String: Any])
+        XCTAssertEqual(Set(linux["namespaces"] as? [String] ?? []), ["pid", "network", "ipc", "uts", "mount", "user", "cgroup", "time"])
+        let cgroup = try XCTUnwrap(linux["cgroup"] as? [String: Any])
+        XCTAssertEqual(cgroup["v1"] as? Bool, true)
+        XCTAssertEqual(cgroup["v2"] as? Bool, true)
+        XCTAssertEqual(cgroup["systemd"] as? Bool, false, "no systemd driver")
+        let seccomp = try XCTUnwrap(linux["seccomp"] as? [String: Any])
+        XCTAssertTrue((seccomp["actions"] as? [String] ?? []).contains("SCMP_ACT_NOTIFY"))
+        for off in ["apparmor", "selinux", "intelRdt"] {
+            XCTAssertEqual((linux[off] as? [String: Any])?["enabled"] as? Bool, false, off)
+        }
+        XCTAssertEqual((linux["netDevices"] as? [String: Any])?["enabled"] as? Bool, true)
+        XCTAssertTrue(((linux["memoryPolicy"] as? [String: Any])?["modes"] as? [String] ?? []).contains("MPOL_INTERLEAVE"))
+        XCTAssertEqual(((linux["mountExtensions"] as? [String: Any])?["idmap"] as? [String: Any])?["enabled"] as? Bool, true)
+        XCTAssertTrue((f["mountOptions"] as? [String] ?? []).contains("rro"))
+    }
+
     func testVersion() throws {
         let r = runProcess([Suite.bin, "--version"])
         XCTAssertSucceeds(r)

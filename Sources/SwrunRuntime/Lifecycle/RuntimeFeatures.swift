@@ -32,8 +32,10 @@ public enum RuntimeFeatures {
             apparmor: AppArmorFeatures(enabled: false),
             selinux: SELinuxFeatures(enabled: false),
             intelRdt: IntelRdtFeatures(enabled: false),
+            memoryPolicy: MemoryPolicyFeatures(modes: ProcessScheduling.memoryModes.keys.sorted(),
+                                               flags: ProcessScheduling.memoryFlags.keys.sorted()),
             mountExtensions: MountExtensionsFeatures(idmap: IDMapFeatures(enabled: true)),
-            netDevices: NetDevicesFeatures(enabled: false)
+            netDevices: NetDevicesFeatures(enabled: true)
         )
         return Features(ociVersionMin: "1.0.0", ociVersionMax: OCIVersion.current,
                         hooks: ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"],
