@@ -17,8 +17,9 @@ extension Runtime {
     /// and capabilities. Without `detach`, waits and returns its status.
     public func exec(id: String, _ options: ExecOptions) throws -> Int32 {
         var process = options.process
-        if !(process.apparmorProfile ?? "").isEmpty { throw RuntimeError("process.apparmorProfile: not supported yet") }
-        if !(process.selinuxLabel ?? "").isEmpty { throw RuntimeError("process.selinuxLabel: not supported yet") }
+        if let field = UnsupportedFeatures.processFields(process).first {
+            throw RuntimeError("\(field): not supported yet")
+        }
         let terminal = process.terminal == true
         if !terminal && options.consoleSocket != nil {
             throw RuntimeError("--console-socket: only valid with a terminal (--tty)")

@@ -14,7 +14,7 @@ enum SeccompListener {
         let message = ContainerProcessState(ociVersion: OCIVersion.current, fds: ["seccompFd"], pid: Int(pid),
                                             metadata: seccomp?.listenerMetadata, state: state)
         let json = encodeJSONCompactBytes(message)
-        let sock = try ConsoleSocket.connect(path, what: "linux.seccomp.listenerPath")
+        let sock = try UnixSocket.connect(path, what: "linux.seccomp.listenerPath")
         defer { Sys.close(sock) }
         let r = json.withUnsafeBytes { shim_send_with_fd(sock, fd, $0.baseAddress, $0.count) }
         if r < 0 { throw RuntimeError("linux.seccomp.listenerPath: send the seccomp fd to", path: path, errno: -r) }

@@ -5,11 +5,7 @@ import OCI
 /// lacked them would be worse than none.
 public enum UnsupportedFeatures {
     public static func check(_ spec: Spec) throws {
-        var found: [String] = []
-        if let p = spec.process {
-            if !(p.apparmorProfile ?? "").isEmpty { found.append("process.apparmorProfile") }
-            if !(p.selinuxLabel ?? "").isEmpty { found.append("process.selinuxLabel") }
-        }
+        var found = spec.process.map(processFields) ?? []
         if let l = spec.linux {
             if !(l.mountLabel ?? "").isEmpty { found.append("linux.mountLabel") }
             if l.intelRdt != nil { found.append("linux.intelRdt") }
@@ -17,5 +13,13 @@ public enum UnsupportedFeatures {
         if !found.isEmpty {
             throw RuntimeError("config.json: not supported yet: " + found.joined(separator: ", "))
         }
+    }
+
+    /// The process fields not implemented yet, for create and for exec.
+    static func processFields(_ p: Process) -> [String] {
+        var found: [String] = []
+        if !(p.apparmorProfile ?? "").isEmpty { found.append("process.apparmorProfile") }
+        if !(p.selinuxLabel ?? "").isEmpty { found.append("process.selinuxLabel") }
+        return found
     }
 }
