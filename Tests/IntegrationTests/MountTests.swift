@@ -6,30 +6,12 @@ import Glibc
 #endif
 
 final class MountTests: IntegrationTestCase {
-    struct MountEntry {
-        var mountPoint: String
-        var fsType: String
-        var options: Set<String>       // per-mount options (ro, nosuid, ...)
-        var superOptions: Set<String>  // filesystem options (size=..., mode=...)
+    /// Mount point -> its top-most (last) entry.
+    static func parseMountinfo(_ text: String) -> [String: MountInfoEntry] {
+        Dictionary(MountFixture.parse(text).map { ($0.mountPoint, $0) }, uniquingKeysWith: { _, last in last })
     }
 
-    /// Parses /proc/self/mountinfo text; the last entry for a mount point wins.
-    static func parseMountinfo(_ text: String) -> [String: MountEntry] {
-        var out: [String: MountEntry] = [:]
-        for l in lines(text) {
-            let halves = l.components(separatedBy: " - ")
-            guard halves.count == 2 else { continue }
-            let a = halves[0].split(separator: " ").map(String.init)
-            let b = halves[1].split(separator: " ").map(String.init)
-            guard a.count >= 6, b.count >= 3 else { continue }
-            out[a[4]] = MountEntry(mountPoint: a[4], fsType: b[0],
-                                   options: Set(a[5].split(separator: ",").map(String.init)),
-                                   superOptions: Set(b[2].split(separator: ",").map(String.init)))
-        }
-        return out
-    }
-
-    private func mountsInside(_ sb: Sandbox, file: StaticString = #filePath, line: UInt = #line) throws -> [String: MountEntry] {
+    private func mountsInside(_ sb: Sandbox, file: StaticString = #filePath, line: UInt = #line) throws -> [String: MountInfoEntry] {
         sb.bundle.args = ["cat", "/proc/self/mountinfo"]
         let r = try sb.run(sb.newID(), file: file, line: line)
         XCTAssertSucceeds(r, file: file, line: line)
