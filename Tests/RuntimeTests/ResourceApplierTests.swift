@@ -107,7 +107,7 @@ final class ResourceApplierTests: XCTestCase {
             (LinuxResources(memory: LinuxMemory(swappiness: 101)), "linux.resources.memory.swappiness"),
             (LinuxResources(memory: LinuxMemory(limit: 1 << 26, swap: 1 << 20)), "linux.resources.memory.swap"),
             (LinuxResources(cpu: LinuxCPU(cpus: "zero")), "linux.resources.cpu.cpus"),
-            (LinuxResources(blockIO: LinuxBlockIO(weight: 5)), "linux.resources.blockIO.weight"),
+            (LinuxResources(blockIO: LinuxBlockIO(weight: 1001)), "linux.resources.blockIO.weight"),
             (LinuxResources(hugepageLimits: [LinuxHugepageLimit(pageSize: "2XB", limit: 1)]), "linux.resources.hugepageLimits"),
             (LinuxResources(unified: ["memory.max": "1"]), "linux.resources.unified"),
             (LinuxResources(rdma: ["mlx": LinuxRdma(hcaHandles: 1)]), "linux.resources.rdma"),

@@ -7,12 +7,17 @@ public struct CgroupWrite: Equatable, CustomStringConvertible {
     public var value: String
     /// The config field the value comes from, for error messages.
     public var field: String
+    /// Set where the kernel clamps an out-of-range value instead of failing
+    /// the write (cpu.shares): the value is read back and a difference is
+    /// an error naming this range, as runc reports it.
+    public var clampedBy: String?
 
-    public init(_ controller: String, _ file: String, _ value: String, field: String) {
+    public init(_ controller: String, _ file: String, _ value: String, field: String, clampedBy: String? = nil) {
         self.controller = controller
         self.file = file
         self.value = value
         self.field = field
+        self.clampedBy = clampedBy
     }
 
     public var description: String { "\(file)=\(value)" }

@@ -32,7 +32,8 @@ public struct ResourceApplier {
     }
 
     /// The writes, in order, each with the directory it goes to.
-    public func plan(_ r: LinuxResources, updating: Bool = false) throws -> [(dir: String, write: CgroupWrite, v2: Bool)] {
+    public func plan(_ resources: LinuxResources, updating: Bool = false) throws -> [(dir: String, write: CgroupWrite, v2: Bool)] {
+        let r = resources.withoutUnsetValues()
         var out: [(String, CgroupWrite, Bool)] = []
         func add(_ controller: String, field: String, _ render: (_ v2: Bool, _ dir: String) throws -> [CgroupWrite]) throws {
             guard let (h, dir) = place(controller) else {
@@ -42,8 +43,9 @@ public struct ResourceApplier {
         }
         if let m = r.memory {
             try add("memory", field: "linux.resources.memory") { v2, dir in
-                if v2 { return try MemoryV2.writes(m) }
-                if m.swap != nil && !fs.exists(dir + "/memory.memsw.limit_in_bytes") {
+                if v2 { return try MemoryV2.writes(m, hasSwapFile: fs.exists(dir + "/memory.swap.max")) }
+                let hasSwapFile = fs.exists(dir + "/memory.memsw.limit_in_bytes")
+                if m.swap != nil && !hasSwapFile {
                     throw RuntimeError("linux.resources.memory.swap: swap accounting is off on this host (no memory.memsw.limit_in_bytes)")
                 }
                 if updating, m.checkBeforeUpdate == true, let limit = m.limit, limit > 0,
@@ -51,7 +53,7 @@ public struct ResourceApplier {
                     throw RuntimeError("linux.resources.memory.limit: \(limit) is below the current usage \(usage)")
                 }
                 let current = fs.read(dir + "/memory.memsw.limit_in_bytes").flatMap { Int64($0.trimmed) }
-                return try MemoryV1.writes(m, currentSwapLimit: current)
+                return try MemoryV1.writes(m, currentSwapLimit: current, hasSwapFile: hasSwapFile)
             }
         }
         if let c = r.cpu {
@@ -94,8 +96,8 @@ public struct ResourceApplier {
         return out
     }
 
-    public func apply(_ r: LinuxResources?, updating: Bool = false) throws {
-        guard let r else { return }
+    public func apply(_ resources: LinuxResources?, updating: Bool = false) throws {
+        guard let r = resources?.withoutUnsetValues() else { return }
         // A v2 controller's files appear once it is enabled in every
         // parent's subtree_control: enable before looking at them.
         let wanted: [(String, Bool)] = [("memory", r.memory != nil), ("cpu", r.cpu != nil), ("cpuset", r.cpu?.cpus != nil || r.cpu?.mems != nil),
@@ -112,6 +114,9 @@ public struct ResourceApplier {
             }
             if let errno = fs.write(path, w.value) {
                 throw RuntimeError("\(w.field): write \"\(w.value)\" to", path: path, errno: errno)
+            }
+            if let range = w.clampedBy, let got = fs.read(path)?.trimmed, got != w.value {
+                throw RuntimeError("\(w.field): the kernel took \(w.value) as \(got) in \(path) (its range is \(range))")
             }
         }
     }

@@ -8,7 +8,9 @@ enum BlkioV1 {
         var out: [CgroupWrite] = []
         let weightFile = exists("blkio.weight") ? "blkio.weight" : "blkio.bfq.weight"
         if let w = b.weight {
-            guard (10...1000).contains(w) else { throw RuntimeError("\(f).weight: \(w) is outside 10-1000") }
+            // BFQ takes 1-1000; CFQ's blkio.weight and io.weight's mapping 10-1000.
+            let range: ClosedRange<UInt16> = weightFile == "blkio.bfq.weight" ? 1...1000 : 10...1000
+            guard range.contains(w) else { throw RuntimeError("\(f).weight: \(w) is outside \(range.lowerBound)-\(range.upperBound)") }
             out.append(CgroupWrite("blkio", weightFile, String(w), field: f + ".weight"))
         }
         if let w = b.leafWeight { out.append(CgroupWrite("blkio", "blkio.leaf_weight", String(w), field: f + ".leafWeight")) }

@@ -4,7 +4,7 @@ enum CpuV1 {
     static func writes(_ c: LinuxCPU) throws -> [CgroupWrite] {
         let f = "linux.resources.cpu"
         var out: [CgroupWrite] = []
-        if let s = c.shares { out.append(CgroupWrite("cpu", "cpu.shares", String(s), field: f + ".shares")) }
+        if let s = c.shares { out.append(CgroupWrite("cpu", "cpu.shares", String(s), field: f + ".shares", clampedBy: "2-262144")) }
         // The period first: a quota is checked against it.
         if let p = c.period { out.append(CgroupWrite("cpu", "cpu.cfs_period_us", String(p), field: f + ".period")) }
         if let q = c.quota { out.append(CgroupWrite("cpu", "cpu.cfs_quota_us", Limit.v1(q), field: f + ".quota")) }

@@ -4,11 +4,13 @@ enum MemoryV1 {
     /// memory.limit_in_bytes and memory.memsw.limit_in_bytes must stay
     /// ordered (memsw >= limit) after each single write: which goes first
     /// depends on the current swap limit, as runc orders them.
-    static func writes(_ m: LinuxMemory, currentSwapLimit: Int64?) throws -> [CgroupWrite] {
+    /// An unlimited limit with no swap value lifts the swap limit too, where
+    /// the host accounts swap (runc's reading of `limit: -1`).
+    static func writes(_ m: LinuxMemory, currentSwapLimit: Int64?, hasSwapFile: Bool = true) throws -> [CgroupWrite] {
         let f = "linux.resources.memory"
         var out: [CgroupWrite] = []
         var swap = m.swap
-        if m.limit == -1 && swap == nil { swap = -1 }
+        if m.limit == -1 && swap == nil && hasSwapFile { swap = -1 }
         let limitW = m.limit.map { CgroupWrite("memory", "memory.limit_in_bytes", Limit.v1($0), field: f + ".limit") }
         let swapW = swap.map { CgroupWrite("memory", "memory.memsw.limit_in_bytes", Limit.v1($0), field: f + ".swap") }
         if let l = m.limit, let s = swap, l > 0, s > 0, s < l {

@@ -12,9 +12,10 @@ enum CpuV2 {
         if let s = c.shares, s > 0 {
             out.append(CgroupWrite("cpu", "cpu.weight", String(weight(shares: s)), field: f + ".shares"))
         }
+        // Without a period the kernel keeps the cgroup's own one.
         if c.quota != nil || c.period != nil {
             let quota = c.quota.map { $0 > 0 ? String($0) : "max" } ?? "max"
-            out.append(CgroupWrite("cpu", "cpu.max", "\(quota) \(c.period ?? 100_000)", field: f + ".quota"))
+            out.append(CgroupWrite("cpu", "cpu.max", c.period.map { "\(quota) \($0)" } ?? quota, field: f + ".quota"))
         }
         if let b = c.burst { out.append(CgroupWrite("cpu", "cpu.max.burst", String(b), field: f + ".burst")) }
         if let i = c.idle { out.append(CgroupWrite("cpu", "cpu.idle", String(i), field: f + ".idle")) }

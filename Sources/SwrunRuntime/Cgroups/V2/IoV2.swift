@@ -10,7 +10,9 @@ enum IoV2 {
         func weight(_ w: UInt16) -> String { bfq ? String(w) : String(1 + (UInt64(max(w, 10)) - 10) * 9999 / 990) }
         let file = bfq ? "io.bfq.weight" : "io.weight"
         if let w = b.weight {
-            guard (10...1000).contains(w) else { throw RuntimeError("\(f).weight: \(w) is outside 10-1000") }
+            // BFQ takes 1-1000; CFQ's blkio.weight and io.weight's mapping 10-1000.
+            let range: ClosedRange<UInt16> = bfq ? 1...1000 : 10...1000
+            guard range.contains(w) else { throw RuntimeError("\(f).weight: \(w) is outside \(range.lowerBound)-\(range.upperBound)") }
             out.append(CgroupWrite("io", file, bfq ? String(w) : "default \(weight(w))", field: f + ".weight"))
         }
         if b.leafWeight != nil { throw RuntimeError("\(f).leafWeight: cgroup v2 has no leaf weight") }

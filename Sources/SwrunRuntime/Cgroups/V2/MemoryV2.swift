@@ -2,12 +2,14 @@ import OCI
 
 enum MemoryV2 {
     /// The spec's swap is memory plus swap (v1's memsw); v2's
-    /// memory.swap.max counts swap alone.
-    static func writes(_ m: LinuxMemory) throws -> [CgroupWrite] {
+    /// memory.swap.max counts swap alone. As in v1, an unlimited limit with
+    /// no swap value lifts swap too. Swap goes first, as runc writes it.
+    static func writes(_ m: LinuxMemory, hasSwapFile: Bool = true) throws -> [CgroupWrite] {
         let f = "linux.resources.memory"
         var out: [CgroupWrite] = []
-        if let l = m.limit { out.append(CgroupWrite("memory", "memory.max", Limit.v2(l), field: f + ".limit")) }
-        if let s = m.swap {
+        var swap = m.swap
+        if m.limit == -1 && swap == nil && hasSwapFile { swap = -1 }
+        if let s = swap {
             let value: String
             if s < 0 {
                 value = "max"
@@ -20,6 +22,7 @@ enum MemoryV2 {
             }
             out.append(CgroupWrite("memory", "memory.swap.max", value, field: f + ".swap"))
         }
+        if let l = m.limit { out.append(CgroupWrite("memory", "memory.max", Limit.v2(l), field: f + ".limit")) }
         if let r = m.reservation { out.append(CgroupWrite("memory", "memory.low", Limit.v2(r), field: f + ".reservation")) }
         if m.swappiness != nil { throw RuntimeError("\(f).swappiness: cgroup v2 has no per-cgroup swappiness") }
         if m.disableOOMKiller == true { throw RuntimeError("\(f).disableOOMKiller: cgroup v2 cannot disable the OOM killer") }
