@@ -602,6 +602,21 @@ static void op_lookup_exec(struct child *c, const struct shim_step *s)
     fail(c, err, "exec: \"%s\": executable file not found in $PATH", name);
 }
 
+/* A cwd reached through a magic link (/proc/self/fd/N of a host
+ * directory) lies outside the root: the kernel's getcwd then returns a
+ * path that does not start with '/' ("(unreachable)/..."). */
+static void op_chdir(struct child *c, const struct shim_step *s)
+{
+    if (chdir(s->s[0]) < 0)
+        fail(c, errno, "chdir %s", s->s[0]);
+    char cwd[PATH_MAX];
+    long n = syscall(SYS_getcwd, cwd, sizeof cwd);
+    if (n < 0 && errno != ENAMETOOLONG)
+        fail(c, errno, "getcwd after chdir %s", s->s[0]);
+    if (n >= 0 && cwd[0] != '/')
+        fail(c, EPERM, "chdir %s: the working directory is outside the container's root", s->s[0]);
+}
+
 static void op_wait_fifo(struct child *c, const struct shim_step *s)
 {
     char path[64];
@@ -916,10 +931,7 @@ static void run_step(struct child *c, const struct shim_step *s)
         break;
     }
     case SHIM_OP_WRITE_FILE: op_write_file(c, s); break;
-    case SHIM_OP_CHDIR:
-        if (chdir(s->s[0]) < 0)
-            fail(c, errno, "chdir %s", s->s[0]);
-        break;
+    case SHIM_OP_CHDIR: op_chdir(c, s); break;
     case SHIM_OP_UMASK: umask((mode_t)s->n[0]); break;
     case SHIM_OP_SETGROUPS:
         if (setgroups((size_t)s->n[0], (const gid_t *)s->gids) < 0)
@@ -984,6 +996,21 @@ static void run_step(struct child *c, const struct shim_step *s)
     }
 }
 
+/* Closes every fd above 2 that is not in keep (ascending). */
+static void close_all_but(struct child *c, const int32_t *keep, int n)
+{
+    unsigned first = 3;
+    for (int i = 0; i <= n; i++) {
+        unsigned next = i < n ? (unsigned)keep[i] : ~0U;
+        if (i < n && next < first)
+            continue;
+        if (next > first && shim_close_range(first, next - 1, 0) < 0)
+            fail(c, errno, "close_range %u-%u", first, next - 1);
+        if (i < n)
+            first = next + 1;
+    }
+}
+
 __attribute__((noreturn))
 static void child_main(const struct shim_plan *plan)
 {
@@ -992,6 +1019,7 @@ static void child_main(const struct shim_plan *plan)
     /* Else the parent's death would not end our read of the socket. */
     if (plan->parent_sync_fd >= 0)
         close(plan->parent_sync_fd);
+    close_all_but(&c, plan->keep_fds, plan->nkeep_fds);
 
     /* Dispositions and the mask survive execve: start the child clean. */
     sigset_t all;
@@ -1047,6 +1075,13 @@ pid_t shim_spawn(const struct shim_plan *plan, int *pidfd_out)
         if (e < 0)
             return e;
     }
+
+    /* The child is a copy of this process until its execve: it must not
+     * be dumpable from its first instruction, else a process in the
+     * container could open /proc/PID/exe (the host's swrun) or walk
+     * /proc/PID/fd. The flag is copied by clone and reset by execve. */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        return -errno;
 
     int pidfd = -1;
     struct clone_args_v2 args;

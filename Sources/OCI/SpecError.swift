@@ -52,5 +52,10 @@ enum JSONPath {
     }
 }
 
-/// A string in double quotes, with quotes, backslashes and control characters escaped.
-func quoted(_ s: String) -> String { jsonQuoted(s) }
+/// A string in double quotes, with quotes, backslashes and control
+/// characters escaped; a long one is cut, saying its length.
+func quoted(_ s: String) -> String {
+    let limit = 256
+    guard s.utf8.count > limit else { return jsonQuoted(s) }
+    return jsonQuoted(String(decoding: s.utf8.prefix(limit), as: UTF8.self)) + "... (\(s.utf8.count) bytes)"
+}

@@ -9,6 +9,7 @@ public func validate(_ spec: Spec) -> [SpecError] {
         checkRoot,
         checkProcessArgs,
         checkProcessCwd,
+        { $0.process.map { validateProcessIdentity($0, at: "process") } ?? [] },
         checkRlimits,
         checkCapabilities,
         checkIOPriority,
@@ -127,6 +128,30 @@ func checkProcessArgs(_ spec: Spec) -> [SpecError] {
 func checkProcessCwd(_ spec: Spec) -> [SpecError] {
     guard let process = spec.process, !isAbsolute(process.cwd) else { return [] }
     return [problem("process.cwd", "must be an absolute path, got \(quoted(process.cwd))")]
+}
+
+/// What create and exec both check of a process: its ids and its
+/// environment. (uid_t)-1 means "leave unchanged" to setresuid and
+/// setresgid, so a user 4294967295 would keep the runtime's root; an env
+/// entry needs a name and `=` (runc refuses both too).
+public func validateProcessIdentity(_ p: Process, at path: String) -> [SpecError] {
+    var errors: [SpecError] = []
+    let unchanged = UInt32.max
+    if p.user.uid == unchanged { errors.append(problem("\(path).user.uid", "\(unchanged) is not a valid id ((uid_t)-1 means \"unchanged\" to the kernel)")) }
+    if p.user.gid == unchanged { errors.append(problem("\(path).user.gid", "\(unchanged) is not a valid id ((gid_t)-1 means \"unchanged\" to the kernel)")) }
+    for (i, g) in (p.user.additionalGids ?? []).enumerated() where g == unchanged {
+        errors.append(problem("\(path).user.additionalGids[\(i)]", "\(unchanged) is not a valid id"))
+    }
+    for (i, entry) in (p.env ?? []).enumerated() {
+        let field = "\(path).env[\(i)]"
+        guard let eq = entry.firstIndex(of: "=") else {
+            errors.append(problem(field, "\(quoted(entry)) has no '=': want NAME=VALUE"))
+            continue
+        }
+        if eq == entry.startIndex { errors.append(problem(field, "\(quoted(entry)): the name is empty")) }
+        if entry.utf8.contains(0) { errors.append(problem(field, "contains a NUL byte")) }
+    }
+    return errors
 }
 
 /// rlimit types must be known RLIMIT_* names, not repeated, with soft <= hard.
@@ -442,6 +467,10 @@ func checkSeccomp(_ spec: Spec) -> [SpecError] {
     var errors: [SpecError] = []
     if !LinuxSeccomp.knownActions.contains(seccomp.defaultAction) {
         errors.append(problem("\(base).defaultAction", "unknown action \(quoted(seccomp.defaultAction))"))
+    } else if seccomp.defaultAction == "SCMP_ACT_NOTIFY" {
+        // The filter would catch the runtime's own calls before it hands
+        // the listener fd over (runc refuses it too).
+        errors.append(problem("\(base).defaultAction", "SCMP_ACT_NOTIFY cannot be the default action"))
     } else if seccomp.defaultErrnoRet != nil && !actionsWithErrno.contains(seccomp.defaultAction) {
         errors.append(problem("\(base).defaultErrnoRet", "cannot be used with action \(quoted(seccomp.defaultAction))"))
     }

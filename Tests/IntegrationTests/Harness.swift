@@ -610,6 +610,8 @@ final class Sandbox {
     private var lockFD: Int32 = -1
 
     var bundle: TestBundle { bundles[0] }
+    /// The runtime binary this sandbox runs (a copy, for attack tests).
+    var binary = Suite.bin
 
     init(test: IntegrationTestCase, args: [String], file: StaticString, line: UInt) throws {
         self.test = test
@@ -658,13 +660,13 @@ final class Sandbox {
     @discardableResult
     func swrun(_ args: [String], stdin: String? = nil, fds: [Int32: Int32] = [:], stdoutFile: String? = nil,
                cwd: String? = nil, timeout: Double = 30, file: StaticString = #filePath, line: UInt = #line) -> ProcResult {
-        runProcess([Suite.bin, "--root", stateRoot] + args, stdin: stdin, cwd: cwd, fds: fds, stdoutFile: stdoutFile,
+        runProcess([binary, "--root", stateRoot] + args, stdin: stdin, cwd: cwd, fds: fds, stdoutFile: stdoutFile,
                    timeout: timeout, file: file, line: line)
     }
 
     /// Starts the binary under test without waiting (e.g. a foreground `run`).
     func spawnSwrun(_ args: [String], stdin: String? = nil, fds: [Int32: Int32] = [:]) throws -> SpawnedProcess {
-        let p = try spawnProcess([Suite.bin, "--root", stateRoot] + args, stdin: stdin, fds: fds)
+        let p = try spawnProcess([binary, "--root", stateRoot] + args, stdin: stdin, fds: fds)
         background.append(p)
         return p
     }

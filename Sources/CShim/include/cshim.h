@@ -153,11 +153,16 @@ struct shim_plan {
     int32_t parent_sync_fd;   /* the parent's end: the child closes it */
     int32_t cgroup_fd;        /* -1, or a cgroup2 dir for CLONE_INTO_CGROUP */
     int32_t nsteps;
-    int32_t reserved;
+    int32_t nkeep_fds;
     const struct shim_step *steps;
     char *const *argv;        /* for SHIM_OP_EXEC */
     char *const *envp;
     const char *time_offsets; /* NULL, or offsets for a new time namespace */
+    /* The fds above 2 the child may keep, ascending (the steps' fds, the
+     * sync socket, preserved fds); it closes every other one first thing,
+     * so no fd of the runtime's (state dir, lock, cgroup dir) enters the
+     * container. */
+    const int32_t *keep_fds;
 };
 
 enum shim_report_kind {
@@ -181,6 +186,14 @@ struct shim_report {
  * child never returns: it interprets the plan and execs or _exits.
  */
 pid_t shim_spawn(const struct shim_plan *plan, int *pidfd);
+
+/* exe_seal.c: the runtime binary behind a read-only mount */
+
+/* 1 when /proc/self/exe lies on a read-only mount, 0 if not, or -errno. */
+int shim_exe_is_sealed(void);
+/* Re-executes this binary (argv, envp) from a detached read-only clone of
+ * its mount; returns -errno only if that fails. */
+int shim_reexec_sealed(char *const argv[], char *const envp[]);
 
 /* bpf.c: cgroup device programs */
 

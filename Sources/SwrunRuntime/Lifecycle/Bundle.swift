@@ -21,9 +21,9 @@ public struct Bundle {
         let configPath = path + "/config.json"
         let bytes: [UInt8]
         do {
-            bytes = try Sys.readFile(configPath)
+            bytes = try Sys.readDocument(configPath)
         } catch let e as RuntimeError {
-            throw RuntimeError("read config", path: configPath, errno: e.errno)
+            throw e.errno == nil ? e : RuntimeError("read config", path: configPath, errno: e.errno)
         }
         let spec: Spec
         var unknown: [String] = []

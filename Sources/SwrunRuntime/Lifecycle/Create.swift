@@ -35,6 +35,10 @@ extension Runtime {
             log.warnUser("config.json: \(property): unknown property, ignored")
         }
         try UnsupportedFeatures.check(spec)
+        let ownUserNamespace = (spec.linux?.namespaces ?? []).contains { $0.type == "user" }
+        if RuntimeBinarySeal.exposes(spec.process?.capabilities, ownUserNamespace: ownUserNamespace) {
+            try RuntimeBinarySeal.ensure()
+        }
         let terminal = spec.process?.terminal == true
         if !terminal && options.consoleSocket != nil {
             throw RuntimeError("--console-socket: only valid when process.terminal is true")

@@ -20,6 +20,8 @@ extension Runtime {
         if let field = UnsupportedFeatures.processFields(process).first {
             throw RuntimeError("\(field): not supported yet")
         }
+        let problems = validateProcessIdentity(process, at: "process")
+        if !problems.isEmpty { throw RuntimeError(problems.map(\.description).joined(separator: "\n")) }
         let terminal = process.terminal == true
         if !terminal && options.consoleSocket != nil {
             throw RuntimeError("--console-socket: only valid with a terminal (--tty)")
@@ -28,6 +30,7 @@ extension Runtime {
             throw RuntimeError("--tty with --detach needs --console-socket")
         }
         try checkPreservedFds(options.preserveFds)
+        try sealIfExposed(id: id, process: process)
 
         let lock = try store.lock(id, exclusive: false)
         var locked = true
@@ -87,6 +90,29 @@ extension Runtime {
         var master: Int32 = -1
         if ptySocket >= 0 { master = (try? ConsoleSocket.receiveFd(ptySocket)) ?? -1 }
         return ProcessWaiter(pid: child.pid, mask: mask, ptyMaster: master).wait()
+    }
+
+    /// Runs this exec from the sealed binary when a process of the container
+    /// may hold CAP_SYS_PTRACE: the config grants it, this exec does, or an
+    /// earlier one did. An exec that grants it beyond the config while the
+    /// init (not sealed) still waits for start is refused.
+    func sealIfExposed(id: String, process: Process) throws {
+        guard let record = try? store.load(id), let pid = record.pid else { return }
+        let ownUserNamespace = (try? namespacesToJoin(pid))?.contains { $0.type == "user" } ?? false
+        let byConfig = RuntimeBinarySeal.exposes(record.process?.capabilities, ownUserNamespace: ownUserNamespace)
+        let byExec = RuntimeBinarySeal.exposes(process.capabilities, ownUserNamespace: ownUserNamespace)
+        let marker = store.directory(id) + "/" + RuntimeBinarySeal.marker
+        guard byConfig || byExec || Sys.exists(marker) else { return }
+        if byExec && !byConfig {
+            if StatusResolver.status(of: record) == .created {
+                throw RuntimeError("exec: CAP_SYS_PTRACE beyond the container's config would reach its init, "
+                    + "which still runs swrun until start: start the container first")
+            }
+            let fd = Glibc.open(marker, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            if fd < 0 { throw RuntimeError("create", path: marker, errno: errno) }
+            Glibc.close(fd)
+        }
+        try RuntimeBinarySeal.ensure()
     }
 
     /// The init's namespaces that are not ours: those the process joins.

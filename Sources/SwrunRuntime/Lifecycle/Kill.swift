@@ -5,12 +5,19 @@ import OCI
 extension Runtime {
     /// Sends a signal to the init, or with `all` to every process in the
     /// container's cgroup. The init is signalled through a pidfd opened
-    /// after checking its start time, so a reused pid is never hit.
+    /// after checking its start time, so a reused pid is never hit. Signal
+    /// 0 only probes. With `all`, a stopped container's leftovers (processes
+    /// of a shared pid namespace still in its cgroup) are signalled too, as
+    /// runc does: containerd sends that on every pod stop.
     public func kill(id: String, signal: Int32, all: Bool) throws {
         let lock = try store.lock(id, exclusive: false)
         defer { lock.release() }
         let record = try store.load(id)
         let status = StatusResolver.status(of: record)
+        if status == .stopped && all {
+            for p in CgroupProcesses.pids(record.cgroupPaths) { _ = Glibc.kill(p, signal) }
+            return
+        }
         guard status != .stopped else { throw RuntimeError("container not running") }
         if all { try signalAll(record, signal) } else { try signalInit(record, signal) }
         // A frozen process acts on SIGKILL only once thawed.

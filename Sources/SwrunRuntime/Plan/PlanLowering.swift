@@ -13,6 +13,8 @@ final class LoweredPlan {
     private let count: Int
 
     private let consoleFd: Int32
+    /// The fds the child uses; it closes every other one above 2.
+    private var childFds: Set<Int32> = []
 
     init(_ p: InitPlan, syncFd: Int32, parentSyncFd: Int32, consoleFd: Int32 = -1, cgroupFd: Int32 = -1) throws {
         self.consoleFd = consoleFd
@@ -32,6 +34,13 @@ final class LoweredPlan {
             plan.argv = UnsafePointer(cArray(p.argv))
             plan.envp = UnsafePointer(cArray(p.env))
             plan.time_offsets = str(p.timeOffsets)
+            childFds.insert(syncFd)
+            let keep = childFds.filter { $0 > 2 }.sorted()
+            let buf = UnsafeMutablePointer<Int32>.allocate(capacity: max(keep.count, 1))
+            for (i, fd) in keep.enumerated() { buf[i] = fd }
+            allocations.append(UnsafeMutableRawPointer(buf))
+            plan.keep_fds = UnsafePointer(buf)
+            plan.nkeep_fds = Int32(keep.count)
         } catch {
             release()
             throw error
@@ -68,6 +77,12 @@ final class LoweredPlan {
         return fd
     }
 
+    /// An fd a step hands to the child.
+    private func forChild(_ fd: Int32) -> Int64 {
+        childFds.insert(fd)
+        return Int64(fd)
+    }
+
     private func str(_ s: String?) -> UnsafePointer<CChar>? {
         guard let s else { return nil }
         let p = strdup(s)!
@@ -95,7 +110,7 @@ final class LoweredPlan {
         case let .deathSignal(sig): op(SHIM_OP_DEATHSIG); c.n.0 = Int64(sig)
         case let .setns(path, type):
             op(SHIM_OP_SETNS)
-            c.n.0 = Int64(try openFd(path, O_RDONLY))
+            c.n.0 = forChild(try openFd(path, O_RDONLY))
             c.n.1 = Int64(type)
             c.s.0 = str(path)
         case let .unshare(flags): op(SHIM_OP_UNSHARE); c.flags = UInt64(UInt32(bitPattern: flags))
@@ -124,7 +139,7 @@ final class LoweredPlan {
             let tree = shim_idmapped_tree(source, userns, recursiveTree ? 1 : 0, recursiveIdmap ? 1 : 0)
             if tree < 0 { throw RuntimeError("make an idmapped mount of", path: source, errno: -tree) }
             fds.append(tree)
-            c.n.0 = Int64(tree)
+            c.n.0 = forChild(tree)
             c.n.1 = create.rawValue
             c.s.1 = str(target)
         case let .remount(target, flags): op(SHIM_OP_REMOUNT); c.s.1 = str(target); c.flags = UInt64(flags)
@@ -174,10 +189,13 @@ final class LoweredPlan {
             c.bpf = UnsafeRawPointer(buf)
             c.n.0 = Int64(program.count)
             c.flags = UInt64(flags)
-        case let .preserveFds(n): op(SHIM_OP_PRESERVE_FDS); c.n.0 = Int64(n)
+        case let .preserveFds(n):
+            op(SHIM_OP_PRESERVE_FDS)
+            c.n.0 = Int64(n)
+            childFds.formUnion((0..<Int32(n)).map { 3 + $0 })
         case let .lookupExecutable(name, path): op(SHIM_OP_LOOKUP_EXEC); c.s.0 = str(name); c.s.1 = str(path)
         case .ready: op(SHIM_OP_READY)
-        case let .waitExecFifo(path): op(SHIM_OP_WAIT_FIFO); c.n.0 = Int64(try openFd(path, O_PATH))
+        case let .waitExecFifo(path): op(SHIM_OP_WAIT_FIFO); c.n.0 = forChild(try openFd(path, O_PATH))
         case .exec: op(SHIM_OP_EXEC)
         case let .personality(p): op(SHIM_OP_PERSONALITY); c.n.0 = Int64(p)
         case let .ioPriority(v): op(SHIM_OP_IOPRIO); c.n.0 = Int64(v)
@@ -194,12 +212,12 @@ final class LoweredPlan {
             c.list.0 = UnsafePointer(cArray(args.isEmpty ? [path] : args))
             c.list.1 = UnsafePointer(cArray(env))
             c.n.0 = Int64(timeout)
-            c.n.1 = Int64(stateFd)
+            c.n.1 = forChild(stateFd)
         case .setsid: op(SHIM_OP_SETSID)
         case let .terminal(rows, cols, uid, gid):
             guard consoleFd >= 0 else { throw RuntimeError("process.terminal: no console socket to send the pty to") }
             op(SHIM_OP_TERMINAL)
-            c.n = (Int64(consoleFd), Int64(rows), Int64(cols), Int64(uid))
+            c.n = (forChild(consoleFd), Int64(rows), Int64(cols), Int64(uid))
             c.flags = UInt64(gid)
         }
         return c

@@ -150,13 +150,45 @@ public struct StateStore {
 public final class ContainerLock {
     private var fd: Int32
 
+    /// How long a verb waits for another swrun's lock: creates with slow
+    /// hooks hold it, but no holder may block a caller forever.
+    /// SWRUN_LOCK_TIMEOUT_MS overrides it (tests).
+    static let timeoutMs: Int = getenv("SWRUN_LOCK_TIMEOUT_MS").flatMap { Int(String(cString: $0)) } ?? 30_000
+
     init(directory: String, exclusive: Bool) throws {
         fd = try Sys.open(directory, O_RDONLY | O_DIRECTORY)
-        let r = shim_flock(fd, exclusive ? LOCK_EX : LOCK_SH)
-        if r < 0 {
-            Sys.close(fd)
-            throw RuntimeError("lock", path: directory, errno: -r)
+        let op = exclusive ? LOCK_EX : LOCK_SH
+        var waited = 0
+        while true {
+            let r = shim_flock(fd, op | LOCK_NB)
+            if r == 0 { return }
+            if r != -EWOULDBLOCK || waited >= Self.timeoutMs {
+                var st = Glibc.stat()
+                let holder = fstat(fd, &st) == 0 ? Self.holder(of: st) : nil
+                Sys.close(fd)
+                if r != -EWOULDBLOCK { throw RuntimeError("lock", path: directory, errno: -r) }
+                throw RuntimeError("container is locked by \(holder.map { "pid \($0)" } ?? "another process") "
+                    + "(waited \(waited / 1000) s for the lock on \(directory))")
+            }
+            let step = min(10 + waited / 10, 100)
+            usleep(UInt32(step * 1000))
+            waited += step
         }
+    }
+
+    /// The pid holding an flock on the inode, from /proc/locks
+    /// ("1: FLOCK ADVISORY WRITE PID MAJ:MIN:INODE 0 EOF", numbers in hex
+    /// for the device).
+    static func holder(of st: Glibc.stat) -> Int32? {
+        let dev = UInt64(st.st_dev)
+        let (major, minor) = (((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfff), (dev & 0xff) | ((dev >> 12) & ~0xff))
+        func hex2(_ n: UInt64) -> String { let h = String(n, radix: 16); return h.count < 2 ? "0" + h : h }
+        let want = "\(hex2(major)):\(hex2(minor)):\(st.st_ino)"
+        for line in ((try? Sys.readText("/proc/locks")) ?? "").split(separator: "\n") {
+            let f = line.split(separator: " ")
+            if f.count >= 6, f[1] == "FLOCK", f[5] == want { return Int32(f[4]) }
+        }
+        return nil
     }
 
     /// Whether the locked directory is the inode `st` describes.

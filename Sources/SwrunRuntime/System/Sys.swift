@@ -42,6 +42,22 @@ public enum Sys {
         return try readAll(fd: fd)
     }
 
+    /// Reads a document a caller hands over (config.json, process.json):
+    /// a regular file of at most `limit` bytes. A FIFO, a device such as
+    /// /dev/zero or a huge file is refused instead of read without end;
+    /// O_NONBLOCK keeps the open of a FIFO from waiting for a writer.
+    public static func readDocument(_ path: String, limit: Int = 32 << 20) throws -> [UInt8] {
+        let fd = try open(path, O_RDONLY | O_NONBLOCK)
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) < 0 { throw RuntimeError("stat", path: path, errno: errno) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw RuntimeError("read \(path): not a regular file") }
+        guard st.st_size <= limit else { throw RuntimeError("read \(path): \(st.st_size) bytes, more than the \(limit >> 20) MiB allowed") }
+        let bytes = try readAll(fd: fd)
+        guard bytes.count <= limit else { throw RuntimeError("read \(path): more than the \(limit >> 20) MiB allowed") }
+        return bytes
+    }
+
     static func readText(_ path: String) throws -> String {
         String(decoding: try readFile(path), as: UTF8.self)
     }
@@ -53,10 +69,22 @@ public enum Sys {
         try writeAll(fd, Array(text.utf8), path: path)
     }
 
-    /// Writes a file atomically: a temp file beside it, then rename.
+    /// Writes a file atomically: a new temp file beside it, then rename.
+    /// The temp file is created with O_EXCL|O_NOFOLLOW under a random name:
+    /// whoever can write the directory (a --pid-file in a caller's dir)
+    /// cannot plant a symlink that makes swrun write elsewhere.
     static func writeAtomic(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws {
-        let tmp = path + ".tmp"
-        let fd = try open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode)
+        var tmp = ""
+        var fd: Int32 = -1
+        for attempt in 1...8 {
+            tmp = path + ".tmp-" + String(UInt64.random(in: 1...UInt64.max), radix: 36)
+            do {
+                fd = try open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode)
+                break
+            } catch let e as RuntimeError where e.errno == EEXIST && attempt < 8 {
+                continue
+            }
+        }
         // No fsync: state lives on tmpfs and does not outlive a reboot; the
         // rename alone keeps readers from seeing a partial file.
         do {
@@ -96,7 +124,7 @@ public enum Sys {
         return String(cString: p)
     }
 
-    static func getcwd() -> String {
+    public static func getcwd() -> String {
         var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         return Glibc.getcwd(&buf, buf.count) != nil ? String(cString: buf) : "/"
     }

@@ -36,7 +36,11 @@ enum SwrunCLI {
         do {
             parsed = try ParsedArguments.parse(argv.prefix(min(verbIndex, argv.count))[...], specs: globalFlags,
                                                stopAtPositional: false)
-            global.root = parsed.string("--root") ?? global.root
+            if let root = parsed.string("--root") {
+                // A relative root is the caller's, as runc makes it absolute.
+                guard !root.isEmpty else { throw UsageError("--root: must not be empty") }
+                global.root = root.hasPrefix("/") ? root : Sys.getcwd() + "/" + root
+            }
             global.logPath = parsed.string("--log")
             global.debug = parsed.bool("--debug")
             global.systemdCgroup = parsed.bool("--systemd-cgroup")
@@ -83,8 +87,16 @@ enum SwrunCLI {
         }
     }
 
+    /// An error fits in a log line: a value echoed from the input (a 16 MiB
+    /// string in config.json) is cut, saying how long it was.
+    static let maxErrorBytes = 4096
+
     static func fail(_ error: Error, _ global: GlobalOptions) -> Int32 {
-        let msg = "\(error)"
+        var msg = "\(error)"
+        if msg.utf8.count > maxErrorBytes {
+            let total = msg.utf8.count
+            msg = String(decoding: msg.utf8.prefix(maxErrorBytes), as: UTF8.self) + "... (\(total) bytes, cut)"
+        }
         global.log.error(msg)
         let line = Array(("swrun: " + msg + "\n").utf8)
         _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }

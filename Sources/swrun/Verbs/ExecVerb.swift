@@ -45,9 +45,9 @@ enum ExecVerb: Verb {
             guard command.isEmpty else { throw UsageError("exec: a command line and --process exclude each other") }
             let bytes: [UInt8]
             do {
-                bytes = try Sys.readFile(file)
+                bytes = try Sys.readDocument(file)
             } catch let e as RuntimeError {
-                throw RuntimeError("read --process", path: file, errno: e.errno)
+                throw e.errno == nil ? e : RuntimeError("read --process", path: file, errno: e.errno)
             }
             return try decodeJSONDocument(Process.self, from: Data(bytes), file: file)
         }

@@ -16,7 +16,8 @@ enum KillVerb: Verb {
         let id = args.positionals[0]
         var sig = SIGTERM
         if args.positionals.count == 2 {
-            guard let s = Signals.parse(args.positionals[1]) else {
+            // 0 sends nothing and only probes that the process is there.
+            guard let s = args.positionals[1] == "0" ? 0 : Signals.parse(args.positionals[1]) else {
                 throw UsageError("kill: unknown signal \"\(args.positionals[1])\"")
             }
             sig = s
