@@ -40,6 +40,7 @@ extension Runtime {
                 waitUntilDead(record)
             }
         }
+        PhaseTimer.mark("delete kill")
         // Without a pid namespace of its own, the container's other
         // processes outlive its init. Cgroups that rmdir takes were empty:
         // only where one stays is there anything to kill.
@@ -48,6 +49,7 @@ extension Runtime {
             CgroupProcesses.killAll(record.cgroupPaths.filter { !removed.contains($0) })
             CgroupDirectories.remove(record.createdCgroupDirs.filter { !removed.contains($0) })
         }
+        PhaseTimer.mark("delete cgroups")
         store.remove(id)
         lock.release()
         if let hooks = record.hooks?.poststop, !hooks.isEmpty {

@@ -68,18 +68,21 @@ extension Runtime {
         defer { Sys.close(cgroupFd) }
         var child = try InitProcess.spawn(plan, consoleFd: consoleFd, cgroupFd: cgroupFd)
         child.operation = "exec"
+        PhaseTimer.mark("exec clone")
         Sys.close(consoleFd)
         consoleFd = -1
         do {
             try CgroupProcesses.join(pid: child.pid, hierarchies: cgroups.hierarchies, paths: cgroups.paths,
                                      role: "the exec process")
             warmup.finish()
+            PhaseTimer.mark("exec join cgroups")
             if let adj = process.oomScoreAdj { try child.setOOMScoreAdj(adj) }
             try child.proceed()
             try child.waitReady(seccompListener: { fd in
                 try SeccompListener.send(fd, seccomp: record.seccomp, pid: child.pid, state: Runtime.ociState(record))
             })
             if let pidFile = options.pidFile { try PidFile.write(pidFile, pid: child.pid) }
+            PhaseTimer.mark("exec ready")
         } catch {
             child.abandon()
             throw error

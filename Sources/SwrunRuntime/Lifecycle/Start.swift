@@ -22,7 +22,9 @@ extension Runtime {
         case .running: throw RuntimeError("cannot start an already running container")
         case let other: throw RuntimeError("cannot start a container in state \(other.rawValue)")
         }
+        PhaseTimer.mark("start checked")
         try ExecFifo.release(store.fifoPath(id), record: record)
+        PhaseTimer.mark("start released")
         record.status = .running
         // Without the lock: a hook may itself call swrun on the container.
         lock.release()

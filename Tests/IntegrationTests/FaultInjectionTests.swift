@@ -1,0 +1,96 @@
+import Foundation
+import XCTest
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// swrun SIGKILLed at the end of each phase of create, start, exec and
+/// delete (SWRUN_FAULT_AFTER, a test hook in PhaseTimer): `delete --force`
+/// then finishes within seconds and leaves no process, cgroup, mount or
+/// state directory.
+final class FaultInjectionTests: IntegrationTestCase {
+    static let createPhases = ["load bundle", "publish state dir", "compile plan", "create cgroups", "clone",
+                               "join cgroups", "child setup", "record created"]
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        try swrunOnly("SWRUN_FAULT_AFTER is swrun's test hook")
+    }
+
+    private func killed(_ r: ProcResult, _ phase: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(r.signal, SIGKILL, "swrun should have died after \"\(phase)\": \(r)", file: file, line: line)
+    }
+
+    /// Processes a killed swrun left to us (we are their subreaper, as a
+    /// shim is): reaped as they exit, or a pid namespace cannot end.
+    private func reapOrphans(except keep: pid_t) {
+        let me = getpid()
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = pid_t(entry), pid != keep, let stat = readFile("/proc/\(pid)/stat"),
+                  let close = stat.range(of: ")", options: .backwards) else { continue }
+            let fields = stat[close.upperBound...].split(separator: " ")
+            if fields.count > 1, fields[0] == "Z", pid_t(fields[1]) == me { reap(pid, timeout: 0) }
+        }
+    }
+
+    private func cleanedUp(_ sb: Sandbox, _ id: String, _ phase: String, file: StaticString = #filePath, line: UInt = #line) {
+        let start = Date()
+        guard let p = try? sb.spawnSwrun(["delete", "--force", id]) else { return XCTFail("spawn delete", file: file, line: line) }
+        let finished = waitUntil(timeout: 10) {
+            reapOrphans(except: p.pid)
+            return p.poll() != nil
+        }
+        XCTAssertTrue(finished, "delete --force after a kill at \"\(phase)\" hung", file: file, line: line)
+        let r = p.wait(timeout: 1)
+        XCTAssertSucceeds(r, "after a kill at \"\(phase)\"", file: file, line: line)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5, "delete --force took too long after \"\(phase)\"", file: file, line: line)
+        sb.assertNoTrace(of: id, file: file, line: line)
+    }
+
+    func testCreateKilledAtEveryPhase() throws {
+        for phase in Self.createPhases {
+            let sb = try makeSandbox(args: ["sleep", "1000"])
+            let id = sb.newID()
+            try sb.prepare(id)
+            let r = runProcess([sb.binary, "--root", sb.stateRoot, "create", "--bundle", sb.bundle.path, id],
+                               env: ["SWRUN_FAULT_AFTER": phase])
+            killed(r, phase)
+            cleanedUp(sb, id, phase)
+        }
+    }
+
+    func testStartKilledAtEveryPhase() throws {
+        for phase in ["start checked", "start released"] {
+            let sb = try makeSandbox(args: ["sleep", "1000"])
+            let id = sb.newID()
+            XCTAssertSucceeds(try sb.create(id))
+            killed(runProcess([sb.binary, "--root", sb.stateRoot, "start", id], env: ["SWRUN_FAULT_AFTER": phase]), phase)
+            cleanedUp(sb, id, phase)
+        }
+    }
+
+    func testExecKilledAtEveryPhase() throws {
+        for phase in ["exec clone", "exec join cgroups", "exec ready"] {
+            let sb = try makeSandbox(args: ["sleep", "1000"])
+            let id = sb.newID()
+            try sb.createAndStart(id)
+            let r = runProcess([sb.binary, "--root", sb.stateRoot, "exec", id, "sleep", "1000"], env: ["SWRUN_FAULT_AFTER": phase])
+            killed(r, phase)
+            XCTAssertEqual(sb.status(id), "running", "the container outlives a killed exec")
+            cleanedUp(sb, id, phase)
+        }
+    }
+
+    func testDeleteKilledAtEveryPhase() throws {
+        for phase in ["delete kill", "delete cgroups"] {
+            let sb = try makeSandbox(args: ["sleep", "1000"])
+            let id = sb.newID()
+            try sb.createAndStart(id)
+            let pid = sb.statePid(id) ?? 0
+            killed(runProcess([sb.binary, "--root", sb.stateRoot, "delete", "--force", id], env: ["SWRUN_FAULT_AFTER": phase]), phase)
+            reap(pid)
+            cleanedUp(sb, id, phase)
+        }
+    }
+}
