@@ -47,3 +47,41 @@ final class KillTests: IntegrationTestCase {
         sb.assertNoTrace(of: id)
     }
 }
+
+/// A cgroupsPath the caller made beforehand may hold other processes:
+/// kill --all and delete touch only the container's, and leave the cgroup.
+final class SharedCgroupTests: IntegrationTestCase {
+    func testBystandersInAPreexistingCgroupSurviveKillAllAndDelete() throws {
+        try swrunOnly("runc 1.1.5 kills every process of the cgroup and removes it")
+        let sb = try makeSandbox(args: ["sleep", "1000"])
+        let id = sb.newID()
+        let shared = "/\(Suite.cgroupParent)/shared-\(id)"
+        sb.bundle.linux["cgroupsPath"] = shared
+        // The caller's cgroup, with a process of its own in it.
+        let bystander = try sb.startHelper(["sleep", "1000"])
+        var dirs: [String] = []
+        // (Not cpuset: a new v1 cpuset cgroup has no cpus until filled in.)
+        for m in Suite.cgroupMounts where fileExists(m + "/cgroup.procs") && !m.hasSuffix("/cpuset") {
+            let dir = m + shared
+            try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            if (try? writeFile(dir + "/cgroup.procs", "\(bystander.pid)")) != nil { dirs.append(dir) }
+        }
+        defer {
+            bystander.kill()
+            for d in dirs { rmdir(d) }
+        }
+        XCTAssertFalse(dirs.isEmpty)
+        try sb.bundle.writeConfig()
+        sb.register(id)
+        XCTAssertSucceeds(sb.swrun(["create", "--bundle", sb.bundle.path, id]))
+        XCTAssertSucceeds(sb.swrun(["start", id]))
+        let initPid = sb.statePid(id) ?? 0
+        XCTAssertSucceeds(sb.swrun(["kill", "--all", id, "KILL"]))
+        XCTAssertTrue(waitUntil(timeout: 5) { processStateLetter(initPid) == nil || processStateLetter(initPid) == "Z" })
+        reap(initPid)
+        XCTAssertNil(bystander.poll(), "kill --all killed a process that is not the container's")
+        XCTAssertSucceeds(sb.swrun(["delete", "--force", id]))
+        XCTAssertNil(bystander.poll(), "delete killed a process that is not the container's")
+        for d in dirs { XCTAssertTrue(isDirectory(d), "delete removed the caller's cgroup \(d)") }
+    }
+}

@@ -43,10 +43,13 @@ extension Runtime {
         PhaseTimer.mark("delete kill")
         // Without a pid namespace of its own, the container's other
         // processes outlive its init. Cgroups that rmdir takes were empty:
-        // only where one stays is there anything to kill.
+        // only where one stays is there anything to kill, and only in the
+        // cgroups swrun made: one the caller made beforehand may hold
+        // processes that are not the container's.
         let removed = CgroupDirectories.removeIfEmpty(record.createdCgroupDirs)
-        if !record.cgroupPaths.allSatisfy(removed.contains) {
-            CgroupProcesses.killAll(record.cgroupPaths.filter { !removed.contains($0) })
+        let left = record.cgroupPaths.filter { !removed.contains($0) && record.createdCgroupDirs.contains($0) }
+        if !left.isEmpty {
+            CgroupProcesses.killAll(left)
             CgroupDirectories.remove(record.createdCgroupDirs.filter { !removed.contains($0) })
         }
         PhaseTimer.mark("delete cgroups")

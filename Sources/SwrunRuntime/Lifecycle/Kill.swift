@@ -15,7 +15,7 @@ extension Runtime {
         let record = try store.load(id)
         let status = StatusResolver.status(of: record)
         if status == .stopped && all {
-            for p in CgroupProcesses.pids(record.cgroupPaths) { _ = Glibc.kill(p, signal) }
+            for p in containerPids(record) { _ = Glibc.kill(p, signal) }
             return
         }
         guard status != .stopped else { throw RuntimeError("container not running") }
@@ -39,11 +39,32 @@ extension Runtime {
     }
 
     func signalAll(_ record: ContainerRecord, _ sig: Int32) throws {
-        if sig == SIGKILL, let v2 = record.cgroupPaths.first(where: { Sys.exists($0 + "/cgroup.kill") }) {
+        if sig == SIGKILL, let v2 = record.cgroupPaths.first(where: {
+            record.createdCgroupDirs.contains($0) && Sys.exists($0 + "/cgroup.kill")
+        }) {
             try? Sys.writeExisting(v2 + "/cgroup.kill", "1")
         }
-        let pids = CgroupProcesses.pids(record.cgroupPaths)
+        let pids = containerPids(record)
         if pids.isEmpty, StatusResolver.initAlive(record) { try signalInit(record, sig) }
         for p in pids { _ = Glibc.kill(p, sig) }
+    }
+
+    /// The container's processes: all of a cgroup swrun made for it; in one
+    /// the caller made beforehand, which others may share, only those in
+    /// the container's own pid namespace (none can be told apart without).
+    func containerPids(_ record: ContainerRecord) -> [Int32] {
+        let made = record.cgroupPaths.filter { record.createdCgroupDirs.contains($0) }
+        let shared = record.cgroupPaths.filter { !record.createdCgroupDirs.contains($0) }
+        var pids = Set(CgroupProcesses.pids(made))
+        if !shared.isEmpty, record.ownPidNamespace, let initPid = record.pid, StatusResolver.initAlive(record),
+           let ns = Self.namespaceID("/proc/\(initPid)/ns/pid") {
+            for p in CgroupProcesses.pids(shared) where Self.namespaceID("/proc/\(p)/ns/pid") == ns { pids.insert(p) }
+        }
+        return pids.sorted()
+    }
+
+    static func namespaceID(_ path: String) -> UInt64? {
+        var st = stat()
+        return stat(path, &st) == 0 ? UInt64(st.st_ino) : nil
     }
 }
