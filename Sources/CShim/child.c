@@ -43,6 +43,11 @@ struct child {
     int step;
     int rootfd;              /* the container root, O_PATH */
     int ready_sent;
+    /* SHIM_OP_MASK_SOURCE: a read-only mount of the host's /dev/null,
+     * detached (null_state 1) until the first masked file gets it
+     * itself, attached (2) after: later masks get copies of it. */
+    int null_tree;
+    int null_state;
     char exec_path[PATH_MAX];
 };
 
@@ -383,6 +388,177 @@ static void op_remount(struct child *c, const struct shim_step *s)
     close(fd);
 }
 
+/* The new mount API, under names of our own: glibc's <sys/mount.h> may or
+ * may not define them, and <linux/mount.h> clashes with it. */
+#define SHIM_OPEN_TREE_CLONE 1
+#define SHIM_MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#define SHIM_MOVE_MOUNT_T_EMPTY_PATH 0x00000040
+#define SHIM_MOUNT_ATTR_RDONLY 0x00000001
+#define SHIM_MOUNT_ATTR_NOSUID 0x00000002
+#define SHIM_MOUNT_ATTR_NODEV 0x00000004
+#define SHIM_MOUNT_ATTR_NOEXEC 0x00000008
+#define SHIM_FSOPEN_CLOEXEC 0x00000001
+#define SHIM_FSMOUNT_CLOEXEC 0x00000001
+#define SHIM_FSCONFIG_SET_FLAG 0
+#define SHIM_FSCONFIG_SET_STRING 1
+#define SHIM_FSCONFIG_CMD_CREATE 6
+#define SHIM_MASK_ATTRS (SHIM_MOUNT_ATTR_RDONLY | SHIM_MOUNT_ATTR_NOSUID | SHIM_MOUNT_ATTR_NOEXEC)
+
+/* Attaches the mount fd `from` (detached) onto the file or directory fd
+ * `to`: 0 or -errno. No path is looked up, in /proc or elsewhere. */
+static int move_mount_fd(int from, int to)
+{
+    if (syscall(SYS_move_mount, from, "", to, "",
+                SHIM_MOVE_MOUNT_F_EMPTY_PATH | SHIM_MOVE_MOUNT_T_EMPTY_PATH) < 0)
+        return -errno;
+    return 0;
+}
+
+/* mount_setattr(2) adding attrs to the one mount at fd: 0 or -errno. */
+static int add_mount_attrs(int fd, uint64_t attrs)
+{
+    struct mount_attr_args attr = { .attr_set = attrs };
+    if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+        return -errno;
+    return 0;
+}
+
+/* Binds what the fd src is (a file, a device, a pty: any fd, its mount
+ * in our namespace) onto the fd target, with attrs added to the new
+ * mount: open_tree(OPEN_TREE_CLONE) + move_mount. 0 or -errno. */
+static int bind_fd(int src, int target, uint64_t attrs)
+{
+    int tree = (int)syscall(SYS_open_tree, src, "", SHIM_OPEN_TREE_CLONE | AT_EMPTY_PATH | O_CLOEXEC);
+    if (tree < 0)
+        return -errno;
+    int r = attrs ? add_mount_attrs(tree, attrs) : 0;
+    if (r == 0)
+        r = move_mount_fd(tree, target);
+    close(tree);
+    return r;
+}
+
+/* Is st the node wanted: the type bits of mode, and for a device dev. */
+static int is_node(const struct stat *st, mode_t mode, dev_t dev)
+{
+    if ((st->st_mode & S_IFMT) != (mode & S_IFMT))
+        return 0;
+    return S_ISCHR(mode) || S_ISBLK(mode) ? st->st_rdev == dev : 1;
+}
+
+static const char *file_kind(mode_t m)
+{
+    switch (m & S_IFMT) {
+    case S_IFLNK: return "a symlink";
+    case S_IFREG: return "a regular file";
+    case S_IFDIR: return "a directory";
+    case S_IFCHR: return "a character device";
+    case S_IFBLK: return "a block device";
+    case S_IFIFO: return "a fifo";
+    case S_IFSOCK: return "a socket";
+    }
+    return "an unknown file type";
+}
+
+/* lstat of base in the directory fd dfd: 1 (and *st), 0 when missing, or
+ * -errno. */
+static int lstat_at(int dfd, const char *base, struct stat *st)
+{
+    if (fstatat(dfd, base, st, AT_SYMLINK_NOFOLLOW) == 0)
+        return 1;
+    return errno == ENOENT ? 0 : -errno;
+}
+
+/* Removes base from the directory fd dfd, never following it (a symlink
+ * goes, not what it points to); a directory only when empty. */
+static int remove_at(int dfd, const char *base, const struct stat *st)
+{
+    if (unlinkat(dfd, base, S_ISDIR(st->st_mode) ? AT_REMOVEDIR : 0) < 0)
+        return -errno;
+    return 0;
+}
+
+/* An empty regular file base in dfd, to mount a file onto: 0 or -errno. */
+static int create_empty_file(int dfd, const char *base, mode_t mode)
+{
+    int fd = openat(dfd, base, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (fd < 0)
+        return -errno;
+    close(fd);
+    return 0;
+}
+
+/*
+ * Before pivot_root, while "/dev/null" is still the host's: open it
+ * without following a symlink, check that it is the character device
+ * 1:3, and keep a detached, read-only copy of its mount. Masks bind that,
+ * never a path the image could have made a symlink (CVE-2025-31133). The
+ * old root's mounts are gone after pivot_root, and a bind from one of
+ * them fails: hence the detached copy, made now.
+ */
+static void op_mask_source(struct child *c)
+{
+    int fd = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        fail(c, errno, "open the host's /dev/null (to mask paths with)");
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        fail(c, errno, "stat the host's /dev/null");
+    if (!is_node(&st, S_IFCHR, makedev(1, 3)))
+        fail(c, ENODEV, "the host's /dev/null is %s, not the character device 1:3", file_kind(st.st_mode));
+    int tree = (int)syscall(SYS_open_tree, fd, "", SHIM_OPEN_TREE_CLONE | AT_EMPTY_PATH | O_CLOEXEC);
+    if (tree < 0)
+        fail(c, errno, "open_tree the host's /dev/null");
+    close(fd);
+    /* Read-only: the container must not chmod or chown the host's node
+     * through a masked path; writes to the device itself still go to
+     * /dev/null, as they do for any mount of it. */
+    int r = add_mount_attrs(tree, SHIM_MASK_ATTRS);
+    if (r < 0)
+        fail(c, -r, "make the copy of the host's /dev/null read-only");
+    c->null_tree = tree;
+    c->null_state = 1;
+}
+
+/* A read-only tmpfs on the directory fd target: 0 or -errno. */
+static int mask_dir(int target)
+{
+    int fs = (int)syscall(SYS_fsopen, "tmpfs", SHIM_FSOPEN_CLOEXEC);
+    if (fs < 0)
+        return -errno;
+    int r = 0;
+    if (syscall(SYS_fsconfig, fs, SHIM_FSCONFIG_SET_STRING, "source", "tmpfs", 0) < 0 ||
+        syscall(SYS_fsconfig, fs, SHIM_FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
+        syscall(SYS_fsconfig, fs, SHIM_FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+        r = -errno;
+    } else {
+        int m = (int)syscall(SYS_fsmount, fs, SHIM_FSMOUNT_CLOEXEC, SHIM_MASK_ATTRS | SHIM_MOUNT_ATTR_NODEV);
+        if (m < 0) {
+            r = -errno;
+        } else {
+            r = move_mount_fd(m, target);
+            close(m);
+        }
+    }
+    close(fs);
+    return r;
+}
+
+/* The host's /dev/null (op_mask_source) on the fd target: 0 or -errno. */
+static int mask_file(struct child *c, int target)
+{
+    if (c->null_state == 0)
+        return -EBADF;
+    if (c->null_state == 2)
+        return bind_fd(c->null_tree, target, SHIM_MASK_ATTRS);
+    /* Still detached: attach it. Only an attached mount can be copied on
+     * every kernel, so the next masks copy this one. */
+    int r = move_mount_fd(c->null_tree, target);
+    if (r == 0)
+        c->null_state = 2;
+    return r;
+}
+
 static void op_mask(struct child *c, const struct shim_step *s)
 {
     const char *what;
@@ -394,13 +570,12 @@ static void op_mask(struct child *c, const struct shim_step *s)
     struct stat st;
     if (fstat(fd, &st) < 0)
         fail(c, errno, "stat %s (masked path)", s->s[1]);
-    char target[64];
-    fdpath(target, sizeof target, fd);
-    int r = S_ISDIR(st.st_mode)
-        ? mount("tmpfs", target, "tmpfs", MS_RDONLY, NULL)
-        : mount("/dev/null", target, NULL, MS_BIND, NULL);
+    int dir = S_ISDIR(st.st_mode);
+    int r = dir ? mask_dir(fd) : mask_file(c, fd);
+    if (r == -EBADF && !dir)
+        fail(c, EBADF, "mask %s: no /dev/null was opened before pivot_root", s->s[1]);
     if (r < 0)
-        fail(c, errno, "mask %s", s->s[1]);
+        fail(c, -r, "mask %s with %s", s->s[1], dir ? "a read-only tmpfs" : "the host's /dev/null");
     close(fd);
 }
 
@@ -434,21 +609,97 @@ static void split_parent(struct child *c, const char *path, char *dir,
         *slash = '\0';
 }
 
+/*
+ * A device node the container gets (the default six, linux.devices). What
+ * the image has at the path is kept only if it already is that device: a
+ * symlink, a file or another device there is removed (the link itself,
+ * never what it points to) and the node made anew, so that nothing later
+ * (a mask binding /dev/null, the container's own writes) follows it
+ * somewhere else.
+ */
 static void op_mknod(struct child *c, const struct shim_step *s)
 {
     char dir[PATH_MAX];
     const char *base, *what;
+    mode_t mode = (mode_t)s->n[0];
+    dev_t dev = (dev_t)s->n[1];
     split_parent(c, s->s[1], dir, &base);
     int dfd = resolve_create(c, dir, SHIM_CREATE_DIR, &what);
     if (dfd < 0)
         fail(c, -dfd, "%s %s (device parent)", what, dir);
-    if (mknodat(dfd, base, (mode_t)s->n[0], (dev_t)s->n[1]) < 0 && errno != EEXIST)
+    struct stat st;
+    int r = lstat_at(dfd, base, &st);
+    if (r < 0)
+        fail(c, -r, "stat %s", s->s[1]);
+    if (r == 1 && !is_node(&st, mode, dev)) {
+        r = remove_at(dfd, base, &st);
+        if (r < 0)
+            fail(c, -r, "remove %s (%s in the rootfs, not the device %u:%u) to replace it",
+                 s->s[1], file_kind(st.st_mode), major(dev), minor(dev));
+    }
+    if (r == 0 && mknodat(dfd, base, mode, dev) < 0)
         fail(c, errno, "mknod %s", s->s[1]);
     if (fchownat(dfd, base, (uid_t)s->n[2], (gid_t)s->n[3], AT_SYMLINK_NOFOLLOW) < 0)
         fail(c, errno, "chown %s", s->s[1]);
     close(dfd);
 }
 
+/*
+ * In a user namespace, where mknod is not allowed: the host's node s[0],
+ * checked to be the device asked for, bound onto s[1] in the rootfs. The
+ * target is an empty file the child makes, or what the image has there if
+ * it is a file or a device node; a symlink (or a directory) is replaced,
+ * never followed.
+ */
+static void op_bind_device(struct child *c, const struct shim_step *s)
+{
+    mode_t mode = (mode_t)s->n[0];
+    dev_t dev = (dev_t)s->n[1];
+    /* The host's path, looked up before pivot_root: the host is trusted;
+     * what is checked is the node it leads to. */
+    int src = open(s->s[0], O_PATH | O_CLOEXEC);
+    if (src < 0)
+        fail(c, errno, "open the host's %s", s->s[0]);
+    struct stat st;
+    if (fstat(src, &st) < 0)
+        fail(c, errno, "stat the host's %s", s->s[0]);
+    if (!is_node(&st, mode, dev))
+        fail(c, ENODEV, "the host's %s is %s, not the device %u:%u", s->s[0],
+             file_kind(st.st_mode), major(dev), minor(dev));
+
+    char dir[PATH_MAX];
+    const char *base, *what;
+    split_parent(c, s->s[1], dir, &base);
+    int dfd = resolve_create(c, dir, SHIM_CREATE_DIR, &what);
+    if (dfd < 0)
+        fail(c, -dfd, "%s %s (device parent)", what, dir);
+    int r = lstat_at(dfd, base, &st);
+    if (r < 0)
+        fail(c, -r, "stat %s", s->s[1]);
+    if (r == 1 && (S_ISLNK(st.st_mode) || S_ISDIR(st.st_mode) || S_ISSOCK(st.st_mode))) {
+        r = remove_at(dfd, base, &st);
+        if (r < 0)
+            fail(c, -r, "remove %s (%s in the rootfs) to replace it", s->s[1], file_kind(st.st_mode));
+    }
+    if (r == 0 && (r = create_empty_file(dfd, base, 0644)) < 0)
+        fail(c, -r, "create %s (device mount point)", s->s[1]);
+    int target = openat(dfd, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (target < 0)
+        fail(c, errno, "open %s (device mount point)", s->s[1]);
+    if (fstat(target, &st) < 0)
+        fail(c, errno, "stat %s (device mount point)", s->s[1]);
+    if (S_ISLNK(st.st_mode) || S_ISDIR(st.st_mode))
+        fail(c, ELOOP, "%s became %s", s->s[1], file_kind(st.st_mode));
+    r = bind_fd(src, target, 0);
+    if (r < 0)
+        fail(c, -r, "bind the host's %s onto %s", s->s[0], s->s[1]);
+    close(target);
+    close(dfd);
+    close(src);
+}
+
+/* n[0]=1: what the image has at the path is replaced unless it is this
+ * very symlink (runc does so for /dev/ptmx); else it is kept. */
 static void op_symlink(struct child *c, const struct shim_step *s)
 {
     char dir[PATH_MAX];
@@ -457,6 +708,20 @@ static void op_symlink(struct child *c, const struct shim_step *s)
     int dfd = resolve_create(c, dir, SHIM_CREATE_DIR, &what);
     if (dfd < 0)
         fail(c, -dfd, "%s %s (symlink parent)", what, dir);
+    if (s->n[0]) {
+        struct stat st;
+        int r = lstat_at(dfd, base, &st);
+        if (r == 1) {
+            char text[PATH_MAX];
+            ssize_t n = S_ISLNK(st.st_mode) ? readlinkat(dfd, base, text, sizeof text - 1) : -1;
+            if (n >= 0)
+                text[n] = '\0';
+            if (n < 0 || strcmp(text, s->s[0]) != 0)
+                r = remove_at(dfd, base, &st);
+        }
+        if (r < 0)
+            fail(c, -r, "replace %s", s->s[1]);
+    }
     if (symlinkat(s->s[0], dfd, base) < 0 && errno != EEXIST)
         fail(c, errno, "symlink %s -> %s", s->s[1], s->s[0]);
     close(dfd);
@@ -839,11 +1104,67 @@ static void op_seccomp(struct child *c, const struct shim_step *s)
     }
 }
 
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
+#define SHIM_DEVPTS_SUPER_MAGIC 0x1cd1
+#define SHIM_PTS_MAJOR_FIRST 136   /* UNIX98_PTY_SLAVE_MAJOR */
+#define SHIM_PTS_MAJOR_LAST 143    /* + UNIX98_PTY_MAJOR_COUNT - 1 */
+
+/*
+ * The pty becomes /dev/console (config-linux.md, default devices), as
+ * runc does for the init. The source is the slave fd itself; the target
+ * is /dev/console opened without following it: a regular file or a
+ * device node the image has there is mounted over, anything else (a
+ * symlink to some file, say) is replaced by an empty file first.
+ */
+static void mount_console(struct child *c, int slave, const char *slave_path)
+{
+    const char *what;
+    int dfd = resolve_create(c, "/dev", SHIM_CREATE_DIR, &what);
+    if (dfd < 0)
+        fail(c, -dfd, "%s /dev (for /dev/console)", what);
+    struct stat st;
+    int r = lstat_at(dfd, "console", &st);
+    if (r < 0)
+        fail(c, -r, "stat /dev/console");
+    if (r == 1 && !S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {
+        r = remove_at(dfd, "console", &st);
+        if (r < 0)
+            fail(c, -r, "remove /dev/console (%s in the rootfs) to replace it", file_kind(st.st_mode));
+    }
+    if (r == 0 && (r = create_empty_file(dfd, "console", 0600)) < 0)
+        fail(c, -r, "create /dev/console");
+    int target = openat(dfd, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (target < 0)
+        fail(c, errno, "open /dev/console");
+    if (fstat(target, &st) < 0)
+        fail(c, errno, "stat /dev/console");
+    if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+        fail(c, ELOOP, "/dev/console became %s", file_kind(st.st_mode));
+    r = bind_fd(slave, target, 0);
+    if (r < 0)
+        fail(c, -r, "bind %s onto /dev/console", slave_path);
+    close(target);
+    close(dfd);
+}
+
+/*
+ * n[0]=console socket n[1]=rows n[2]=cols n[3]=uid flags=gid x[0]=1 to
+ * bind the pty onto /dev/console. The master is checked to be a pty
+ * multiplexer (5:2) once open; the slave is its peer (TIOCGPTPEER), not
+ * a path the container could have replaced, checked to be a devpts pty.
+ */
 static void op_terminal(struct child *c, const struct shim_step *s)
 {
     int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (master < 0)
         fail(c, errno, "open /dev/ptmx");
+    struct stat st;
+    if (fstat(master, &st) < 0)
+        fail(c, errno, "stat /dev/ptmx");
+    if (!is_node(&st, S_IFCHR, makedev(5, 2)))
+        fail(c, ENOTTY, "/dev/ptmx is %s, not the pty multiplexer 5:2", file_kind(st.st_mode));
     int unlock = 0, n = -1;
     if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
         fail(c, errno, "unlock the pty");
@@ -851,9 +1172,15 @@ static void op_terminal(struct child *c, const struct shim_step *s)
         fail(c, errno, "get the pty number");
     char slave_path[64];
     snprintf(slave_path, sizeof slave_path, "/dev/pts/%d", n);
-    int slave = open(slave_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (slave < 0)
-        fail(c, errno, "open %s", slave_path);
+        fail(c, errno, "open %s (the peer of /dev/ptmx)", slave_path);
+    struct statfs sfs;
+    if (fstat(slave, &st) < 0 || fstatfs(slave, &sfs) < 0)
+        fail(c, errno, "stat %s", slave_path);
+    if (!S_ISCHR(st.st_mode) || major(st.st_rdev) < SHIM_PTS_MAJOR_FIRST ||
+        major(st.st_rdev) > SHIM_PTS_MAJOR_LAST || sfs.f_type != SHIM_DEVPTS_SUPER_MAGIC)
+        fail(c, ENOTTY, "%s is not a pty of a devpts", slave_path);
     if (fchown(slave, (uid_t)s->n[3], (gid_t)s->flags) < 0)
         fail(c, errno, "chown %s", slave_path);
     if (s->n[1] > 0 || s->n[2] > 0) {
@@ -861,6 +1188,8 @@ static void op_terminal(struct child *c, const struct shim_step *s)
         if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
             fail(c, errno, "set the terminal size");
     }
+    if (s->x[0])
+        mount_console(c, slave, slave_path);
     /* Named as runc names it: the master's path. */
     int r = shim_send_fd((int)s->n[0], master, "/dev/ptmx");
     if (r < 0)
@@ -991,6 +1320,8 @@ static void run_step(struct child *c, const struct shim_step *s)
         if (prctl(PR_SET_PDEATHSIG, s->n[0], 0, 0, 0) < 0)
             fail(c, errno, "prctl PR_SET_PDEATHSIG");
         break;
+    case SHIM_OP_MASK_SOURCE: op_mask_source(c); break;
+    case SHIM_OP_BIND_DEVICE: op_bind_device(c, s); break;
     default:
         fail(c, EINVAL, "unknown step op %d", s->op);
     }

@@ -104,7 +104,11 @@ final class InitPlanCompilerTests: XCTestCase {
         let firstRO = try XCTUnwrap(plan.steps.firstIndex { if case .readonlyPath = $0 { return true }; return false })
         XCTAssertLessThan(pivot, firstRO)
         XCTAssertLessThan(firstRO, firstMask, "readonly paths come before masks, as in runc")
-        XCTAssertTrue(plan.steps.contains(.symlink(linkText: "pts/ptmx", path: "/dev/ptmx")))
+        let maskSource = try XCTUnwrap(plan.steps.firstIndex(of: .maskSource))
+        XCTAssertLessThan(maskSource, pivot, "the host's /dev/null is opened before pivot_root")
+        XCTAssertEqual(plan.steps.filter { $0 == .maskSource }.count, 1)
+        XCTAssertTrue(plan.steps.contains(.symlink(linkText: "pts/ptmx", path: "/dev/ptmx", replace: true)))
+        XCTAssertTrue(plan.steps.contains(.symlink(linkText: "/proc/self/fd", path: "/dev/fd", replace: false)))
         XCTAssertEqual(plan.argv, ["sh", "-c", "true"])
     }
 
@@ -149,8 +153,8 @@ final class InitPlanCompilerTests: XCTestCase {
         let plan = try compile(spec)
         XCTAssertTrue(plan.newUserNamespace)
         XCTAssertEqual(Array(plan.steps[2...3]), [.setresgid(0), .setresuid(0)])
-        XCTAssertTrue(plan.steps.contains(.mount(source: "/dev/null", target: "/dev/null", fstype: nil,
-                                                 flags: MountFlags.bind, data: nil, create: .file)))
+        XCTAssertTrue(plan.steps.contains(.bindDevice(path: "/dev/null", mode: 0o020666, major: 1, minor: 3)),
+                      "the host's node, checked, is bound")
         XCTAssertFalse(plan.steps.contains { if case .mknod = $0 { return true }; return false })
     }
 
@@ -235,6 +239,23 @@ final class InitPlanCompilerTests: XCTestCase {
         s = baseSpec()
         s.mounts = [Mount(destination: "/x", type: "bind", source: "/definitely/not/here", options: ["bind"])]
         assertCompileError(s, contains: "mounts[0].source")
+    }
+
+    func testOnlyTheInitsTerminalBecomesTheConsole() throws {
+        var spec = baseSpec()
+        spec.process?.terminal = true
+        let plan = try compile(spec)
+        XCTAssertTrue(plan.steps.contains(.terminal(rows: 0, cols: 0, uid: 0, gid: 0, console: true)))
+        var p = Process(args: ["sh"], cwd: "/")
+        p.terminal = true
+        let exec = try ExecPlanCompiler.compile(p, target: ExecTarget(initPid: 1, namespaces: []), preserveFds: 0)
+        XCTAssertTrue(exec.steps.contains(.terminal(rows: 0, cols: 0, uid: 0, gid: 0, console: false)))
+    }
+
+    func testNoMaskSourceWithoutMaskedPaths() throws {
+        var spec = baseSpec()
+        spec.linux?.maskedPaths = []
+        XCTAssertFalse(try compile(spec).steps.contains(.maskSource))
     }
 }
 

@@ -75,11 +75,13 @@ enum shim_op {
     SHIM_OP_REMOUNT,         /* s[1]=target-in-root flags=extra flags; keeps
                                 the mount's locked flags (statvfs) */
     SHIM_OP_MKNOD,           /* s[1]=path n[0]=mode n[1]=dev n[2]=uid n[3]=gid */
-    SHIM_OP_SYMLINK,         /* s[0]=link text s[1]=path */
+    SHIM_OP_SYMLINK,         /* s[0]=link text s[1]=path n[0]=1 to replace
+                                what is there unless it is this symlink */
     SHIM_OP_MKDIR,           /* s[1]=path n[0]=mode */
     SHIM_OP_PIVOT_ROOT,      /* pivot_root into the root opened above */
     SHIM_OP_MOVE_ROOT,       /* --no-pivot: MS_MOVE + chroot */
-    SHIM_OP_MASK_PATH,       /* s[1]=path: tmpfs ro on a dir, /dev/null on a file */
+    SHIM_OP_MASK_PATH,       /* s[1]=path: tmpfs ro on a dir, the host's
+                                /dev/null (SHIM_OP_MASK_SOURCE) ro on a file */
     SHIM_OP_READONLY_PATH,   /* s[1]=path: bind onto itself, remount ro */
     SHIM_OP_SETHOSTNAME,     /* s[0] */
     SHIM_OP_SETDOMAINNAME,   /* s[0] */
@@ -108,7 +110,8 @@ enum shim_op {
     SHIM_OP_MOVE_MOUNT,      /* n[0]=detached mount fd s[1]=target
                                 n[1]=create kind */
     SHIM_OP_TERMINAL,        /* n[0]=console socket fd n[1]=rows n[2]=cols
-                                n[3]=uid flags=gid: open a pty in the
+                                n[3]=uid flags=gid x[0]=1 to bind the pty
+                                onto /dev/console: open a pty in the
                                 container's devpts, send its master over the
                                 socket, make the slave the controlling
                                 terminal and stdio */
@@ -125,6 +128,13 @@ enum shim_op {
                                 n[0]=timeout in s (0: none) n[1]=fd of the
                                 state JSON: run a hook from the init itself
                                 (createContainer, startContainer) */
+    SHIM_OP_MASK_SOURCE,     /* before pivot_root: open the host's /dev/null
+                                (no symlink followed), check it is 1:3 and
+                                keep a detached read-only mount of it for
+                                the masks */
+    SHIM_OP_BIND_DEVICE,     /* s[0]=host node s[1]=path n[0]=mode n[1]=dev:
+                                check the host's node is that device, bind
+                                it onto path (a symlink there is replaced) */
 };
 
 /* How a mount target is created when missing. */

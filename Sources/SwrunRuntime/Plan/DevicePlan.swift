@@ -2,7 +2,9 @@ import OCI
 
 /// The device nodes and /dev symlinks every container gets, plus
 /// `linux.devices`. In a user namespace mknod is not allowed, so the host's
-/// node is bind-mounted instead.
+/// node is bind-mounted instead. A node, file or symlink the image has at
+/// one of these paths is replaced unless it already is that device (a
+/// symlinked /dev/null would otherwise be followed: CVE-2025-31133).
 public struct DevicePlan {
     public struct Node: Equatable {
         public var path: String
@@ -59,15 +61,16 @@ public struct DevicePlan {
         var steps: [Step] = []
         for n in nodes {
             if inUserNamespace {
-                steps.append(.mount(source: n.path, target: n.path, fstype: nil, flags: MountFlags.bind,
-                                    data: nil, create: .file))
+                steps.append(.bindDevice(path: n.path, mode: typeBits[n.type]! | n.mode, major: n.major, minor: n.minor))
             } else {
                 steps.append(.mknod(path: n.path, mode: typeBits[n.type]! | n.mode,
                                     major: n.major, minor: n.minor, uid: n.uid, gid: n.gid))
             }
         }
+        // As runc: /dev/ptmx is always made the link to the container's
+        // devpts; the others are kept when the image has them.
         for (text, path) in symlinks {
-            steps.append(.symlink(linkText: text, path: path))
+            steps.append(.symlink(linkText: text, path: path, replace: path == "/dev/ptmx"))
         }
         return steps
     }

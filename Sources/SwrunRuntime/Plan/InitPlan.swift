@@ -166,7 +166,8 @@ public enum InitPlanCompiler {
         s.append(.syncWait)
         if newNS & NamespaceKinds.newcgroup != 0 { s.append(.unshare(flags: NamespaceKinds.newcgroup)) }
         let seccomp = try linux.seccomp.map(SeccompCompiler.compile)
-        s += try processSteps(process, env: plan.env, preserveFds: input.listenFds + input.preserveFds, seccomp: seccomp)
+        s += try processSteps(process, env: plan.env, preserveFds: input.listenFds + input.preserveFds, seccomp: seccomp,
+                              console: true)
         s.append(.waitExecFifo(path: input.fifoPath))
         s += lateSeccomp(process, seccomp)
         // Inside the container, right before the process: paths are the
@@ -188,8 +189,9 @@ public enum InitPlanCompiler {
 
     /// From the terminal to READY: what the container's init and an exec'd
     /// process both do once they are in the container.
+    /// `console`: the init's terminal is bound onto /dev/console too.
     static func processSteps(_ process: Process, env: [String], preserveFds: Int,
-                             seccomp: SeccompCompiler.Program?) throws -> [Step] {
+                             seccomp: SeccompCompiler.Program?, console: Bool = false) throws -> [Step] {
         guard let argv0 = process.args?.first, !argv0.isEmpty else {
             throw RuntimeError("process.args: must name the command to run")
         }
@@ -199,7 +201,7 @@ public enum InitPlanCompiler {
         var s: [Step] = []
         if process.terminal == true {
             s.append(.terminal(rows: process.consoleSize?.height ?? 0, cols: process.consoleSize?.width ?? 0,
-                               uid: process.user.uid, gid: process.user.gid))
+                               uid: process.user.uid, gid: process.user.gid, console: console))
         }
         s += try rlimitSteps(process.rlimits ?? [])
         // Before the credentials change: SCHED_FIFO and an RT I/O class
@@ -281,6 +283,9 @@ public enum InitPlanCompiler {
             }
             s.append(.mkdir(path: cwd))
         }
+        // The masks bind the host's /dev/null, which is out of reach after
+        // pivot_root: a copy of its mount is made here.
+        if !(linux.maskedPaths ?? []).isEmpty { s.append(.maskSource) }
         if input.waitForRuntimeHooks { s.append(.syncWait) }
         // In the container's namespaces, paths still those of the host.
         for (i, hook) in (input.spec.hooks?.createContainer ?? []).enumerated() {

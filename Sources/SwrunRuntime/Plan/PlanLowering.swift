@@ -147,10 +147,18 @@ final class LoweredPlan {
             op(SHIM_OP_MKNOD)
             c.s.1 = str(path)
             c.n = (Int64(mode), Int64(bitPattern: makedev(major, minor)), Int64(uid), Int64(gid))
-        case let .symlink(text, path): op(SHIM_OP_SYMLINK); c.s.0 = str(text); c.s.1 = str(path)
+        case let .bindDevice(path, mode, major, minor):
+            op(SHIM_OP_BIND_DEVICE)
+            c.s.0 = str(path)
+            c.s.1 = str(path)
+            c.n.0 = Int64(mode)
+            c.n.1 = Int64(bitPattern: makedev(major, minor))
+        case let .symlink(text, path, replace):
+            op(SHIM_OP_SYMLINK); c.s.0 = str(text); c.s.1 = str(path); c.n.0 = replace ? 1 : 0
         case let .mkdir(path): op(SHIM_OP_MKDIR); c.s.1 = str(path)
         case .pivotRoot: op(SHIM_OP_PIVOT_ROOT)
         case .moveRoot: op(SHIM_OP_MOVE_ROOT)
+        case .maskSource: op(SHIM_OP_MASK_SOURCE)
         case let .maskPath(p): op(SHIM_OP_MASK_PATH); c.s.1 = str(p)
         case let .readonlyPath(p): op(SHIM_OP_READONLY_PATH); c.s.1 = str(p)
         case let .sethostname(h): op(SHIM_OP_SETHOSTNAME); c.s.0 = str(h)
@@ -214,11 +222,12 @@ final class LoweredPlan {
             c.n.0 = Int64(timeout)
             c.n.1 = forChild(stateFd)
         case .setsid: op(SHIM_OP_SETSID)
-        case let .terminal(rows, cols, uid, gid):
+        case let .terminal(rows, cols, uid, gid, console):
             guard consoleFd >= 0 else { throw RuntimeError("process.terminal: no console socket to send the pty to") }
             op(SHIM_OP_TERMINAL)
             c.n = (forChild(consoleFd), Int64(rows), Int64(cols), Int64(uid))
             c.flags = UInt64(gid)
+            c.x.0 = console ? 1 : 0
         }
         return c
     }

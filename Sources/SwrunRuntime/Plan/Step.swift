@@ -26,11 +26,21 @@ public enum Step: Equatable {
                        recursiveTree: Bool, recursiveIdmap: Bool, create: MountTargetKind)
     /// MS_REMOUNT|MS_BIND with `flags`, keeping the mount's locked flags.
     case remount(target: String, flags: UInt)
+    /// A device node; what the image has at the path is replaced unless it
+    /// already is that device.
     case mknod(path: String, mode: UInt32, major: Int64, minor: Int64, uid: UInt32, gid: UInt32)
-    case symlink(linkText: String, path: String)
+    /// In a user namespace (no mknod): the host's node at `path`, checked to
+    /// be that device, bound onto `path` in the rootfs.
+    case bindDevice(path: String, mode: UInt32, major: Int64, minor: Int64)
+    /// `replace`: what the image has at the path goes unless it is this
+    /// very symlink; else it is kept.
+    case symlink(linkText: String, path: String, replace: Bool = false)
     case mkdir(path: String)
     case pivotRoot
     case moveRoot
+    /// Before pivot_root: a read-only copy of the host's /dev/null, checked
+    /// to be the 1:3 device, for the masks of files to bind.
+    case maskSource
     case maskPath(String)
     case readonlyPath(String)
     case sethostname(String)
@@ -69,8 +79,9 @@ public enum Step: Equatable {
     /// fchown of fds 0-2 to the process's uid (not /dev/null).
     case fixStdio(uid: UInt32)
     /// A pty from the container's devpts becomes the process's terminal;
-    /// its master goes to the console socket.
-    case terminal(rows: UInt, cols: UInt, uid: UInt32, gid: UInt32)
+    /// its master goes to the console socket. `console` (the init): the pty
+    /// is bound onto /dev/console too.
+    case terminal(rows: UInt, cols: UInt, uid: UInt32, gid: UInt32, console: Bool = false)
 }
 
 public enum MountTargetKind: Int64, Equatable {
@@ -100,10 +111,12 @@ extension Step: CustomStringConvertible {
             return s + ")"
         case let .remount(target, flags): return "remount \(target) (\(MountFlags.describe(flags)))"
         case let .mknod(path, _, major, minor, _, _): return "create device \(path) (\(major):\(minor))"
-        case let .symlink(text, path): return "symlink \(path) -> \(text)"
+        case let .bindDevice(path, _, major, minor): return "bind the host's device \(path) (\(major):\(minor))"
+        case let .symlink(text, path, _): return "symlink \(path) -> \(text)"
         case let .mkdir(path): return "create directory \(path)"
         case .pivotRoot: return "pivot_root into the rootfs"
         case .moveRoot: return "move the rootfs onto / (--no-pivot)"
+        case .maskSource: return "open the host's /dev/null to mask paths with (linux.maskedPaths)"
         case let .maskPath(p): return "mask \(p) (linux.maskedPaths)"
         case let .readonlyPath(p): return "make \(p) read-only (linux.readonlyPaths)"
         case let .sethostname(h): return "set hostname \(h)"
