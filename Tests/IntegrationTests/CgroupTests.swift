@@ -68,15 +68,16 @@ final class CgroupTests: IntegrationTestCase {
         let id = sb.newID()
         try sb.createAndStart(id)
         sb.waitForHostFile("started")
-        // touch may still be exiting: wait for the steady state (sh + sleep).
-        var procs: [String] = []
+        // touch may still be exiting, a child may not have exec'd yet: wait
+        // for the steady state (sh + sleep).
+        let dir = CgroupLocator.directory(of: sb.statePid(id) ?? 0, controller: "memory") ?? "<no memory cgroup>"
+        var cmds: [String] = []
         let steady = waitUntil(timeout: 5) {
-            procs = lines(readFile("/sys/fs/cgroup/memory/swrun-it/\(id)/cgroup.procs") ?? "")
-            return procs.count == 2
+            let procs = lines(readFile(dir + "/cgroup.procs") ?? "")
+            cmds = procs.compactMap { readFile("/proc/\(trimmed($0))/cmdline")?.replacingOccurrences(of: "\0", with: " ") }
+            return procs.count == 2 && cmds.contains { $0.hasPrefix("sleep 100") }
         }
-        XCTAssertTrue(steady, "sh and its sleep child: \(procs)")
-        let cmds = procs.compactMap { readFile("/proc/\(trimmed($0))/cmdline")?.replacingOccurrences(of: "\0", with: " ") }
-        XCTAssertTrue(cmds.contains { $0.hasPrefix("sleep 100") }, "\(cmds)")
+        XCTAssertTrue(steady, "sh and its sleep child in \(dir): \(cmds)")
     }
 
     func testResourceLimitsAreWritten() throws {
