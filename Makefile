@@ -5,7 +5,7 @@ SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 RELEASE_FLAGS = -c release -Xswiftc -static-executable
 BIN = $(CURDIR)/.build/release/swrun
 
-.PHONY: all build deps install test unit-test demo bench clean
+.PHONY: all build deps install test unit-test docker-test demo bench clean
 
 all: build
 
@@ -23,6 +23,12 @@ install: build
 test: deps build
 	$(SWIFT) build --build-tests
 	SWRUN_BIN=$(BIN) unshare --mount --propagation private $(SWIFT) test --skip-build --disable-swift-testing
+
+# Docker as a client: a private dockerd runs its cases through swrun
+# (Tests/Clients/docker-cases.sh; pass RUNTIME=/usr/sbin/runc to compare).
+RUNTIME ?= $(BIN)
+docker-test: build
+	bash Tests/Clients/docker-cases.sh $(RUNTIME)
 
 unit-test:
 	$(SWIFT) test --disable-swift-testing --filter "OCITests|RuntimeTests"

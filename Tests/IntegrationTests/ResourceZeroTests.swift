@@ -61,6 +61,24 @@ final class ResourceZeroTests: IntegrationTestCase {
         reap(pid)
     }
 
+    /// `docker run --device-cgroup-rule 'c 42:* rwm'` writes minor -1: any.
+    func testMinusOneInADeviceRuleIsAny() throws {
+        let sb = try makeSandbox(args: Self.loop)
+        sb.bundle.bind(sb.hostDir, at: "/host")
+        var res = sb.bundle.resources
+        res["devices"] = (res["devices"] as? [[String: Any]] ?? []) + [["allow": true, "type": "c", "major": 42, "minor": -1, "access": "rwm"]]
+        sb.bundle.resources = res
+        let id = sb.newID()
+        try sb.createAndStart(id)
+        XCTAssertTrue(sb.waitForHostFile("started"))
+        let pid = sb.statePid(id) ?? 0
+        if let list = CgroupLocator.read(pid, "devices", "devices.list") {
+            XCTAssertTrue(lines(list).contains("c 42:* rwm"), list)
+        }
+        XCTAssertSucceeds(sb.swrun(["delete", "--force", id]))
+        reap(pid)
+    }
+
     func testBlkioWeightOutOfRangeIsAnError() throws {
         let sb = try makeSandbox()
         var res = sb.bundle.resources

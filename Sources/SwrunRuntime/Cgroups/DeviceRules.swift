@@ -52,7 +52,9 @@ public struct DeviceRule: Equatable {
             guard !access.isEmpty, access.allSatisfy({ "rwm".contains($0) }) else {
                 throw RuntimeError("\(field).access: invalid access \"\(access)\" (want letters of rwm)")
             }
-            out.append(DeviceRule(allow: d.allow, type: type, major: d.major, minor: d.minor, access: access))
+            // -1 is "any" (`*`), as Docker writes `--device-cgroup-rule 'c 42:* rwm'`.
+            func number(_ n: Int64?) -> Int64? { n == -1 ? nil : n }
+            out.append(DeviceRule(allow: d.allow, type: type, major: number(d.major), minor: number(d.minor), access: access))
         }
         out += defaults
         for d in spec.linux?.devices ?? [] where d.type == "c" || d.type == "b" || d.type == "u" {

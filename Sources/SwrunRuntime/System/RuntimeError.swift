@@ -1,7 +1,10 @@
 import Glibc
 
 /// The one error type of the runtime: what was being done, on which path,
-/// and the errno, printed as `operation path: strerror` (crun's rule).
+/// and the errno, printed as `operation path: strerror` (crun's rule),
+/// the errno text starting lower-case as runc's (Go's) does: Docker picks
+/// its exit code 127 or 126 by matching "no such file or directory" and
+/// "permission denied" in the runtime's error, case-sensitively.
 public struct RuntimeError: Error, CustomStringConvertible, Equatable {
     public var operation: String
     public var path: String?
@@ -16,7 +19,10 @@ public struct RuntimeError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         var s = operation
         if let path { s += " `\(path)`" }
-        if let errno { s += ": " + String(cString: strerror(errno)) }
+        if let errno {
+            let text = String(cString: strerror(errno))
+            s += ": " + (text.first.map { $0.lowercased() + text.dropFirst() } ?? text)
+        }
         return s
     }
 }
