@@ -460,6 +460,22 @@ static const char *file_kind(mode_t m)
     return "an unknown file type";
 }
 
+/* Opens path and checks it is the node wanted (the type of mode, and dev
+ * for a device); else fails the step with err, naming what it found. */
+static int open_node(struct child *c, const char *path, int flags, mode_t mode, dev_t dev,
+                     const char *label, int err)
+{
+    int fd = open(path, flags | O_CLOEXEC);
+    if (fd < 0)
+        fail(c, errno, "open %s", label);
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        fail(c, errno, "stat %s", label);
+    if (!is_node(&st, mode, dev))
+        fail(c, err, "%s is %s, not the device %u:%u", label, file_kind(st.st_mode), major(dev), minor(dev));
+    return fd;
+}
+
 /* lstat of base in the directory fd dfd: 1 (and *st), 0 when missing, or
  * -errno. */
 static int lstat_at(int dfd, const char *base, struct stat *st)
@@ -498,14 +514,8 @@ static int create_empty_file(int dfd, const char *base, mode_t mode)
  */
 static void op_mask_source(struct child *c)
 {
-    int fd = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        fail(c, errno, "open the host's /dev/null (to mask paths with)");
-    struct stat st;
-    if (fstat(fd, &st) < 0)
-        fail(c, errno, "stat the host's /dev/null");
-    if (!is_node(&st, S_IFCHR, makedev(1, 3)))
-        fail(c, ENODEV, "the host's /dev/null is %s, not the character device 1:3", file_kind(st.st_mode));
+    int fd = open_node(c, "/dev/null", O_PATH | O_NOFOLLOW, S_IFCHR, makedev(1, 3),
+                       "the host's /dev/null (to mask paths with)", ENODEV);
     int tree = (int)syscall(SYS_open_tree, fd, "", SHIM_OPEN_TREE_CLONE | AT_EMPTY_PATH | O_CLOEXEC);
     if (tree < 0)
         fail(c, errno, "open_tree the host's /dev/null");
@@ -645,6 +655,41 @@ static void op_mknod(struct child *c, const struct shim_step *s)
 }
 
 /*
+ * The file `name` in dfd (shown as path) that a bind lands on: what the
+ * image has there is kept when acceptable(mode) holds, else removed (the
+ * link itself, never what it points to); a missing one is made an empty
+ * file. Returns an O_PATH fd of it, checked once more after the open.
+ */
+static int mount_point_file(struct child *c, int dfd, const char *name, const char *path,
+                            int (*acceptable)(mode_t), mode_t perm)
+{
+    struct stat st;
+    int r = lstat_at(dfd, name, &st);
+    if (r < 0)
+        fail(c, -r, "stat %s", path);
+    if (r == 1 && !acceptable(st.st_mode)) {
+        r = remove_at(dfd, name, &st);
+        if (r < 0)
+            fail(c, -r, "remove %s (%s in the rootfs) to replace it", path, file_kind(st.st_mode));
+    }
+    if (r == 0 && (r = create_empty_file(dfd, name, perm)) < 0)
+        fail(c, -r, "create %s (mount point)", path);
+    int target = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (target < 0)
+        fail(c, errno, "open %s (mount point)", path);
+    if (fstat(target, &st) < 0)
+        fail(c, errno, "stat %s (mount point)", path);
+    if (!acceptable(st.st_mode))
+        fail(c, ELOOP, "%s became %s", path, file_kind(st.st_mode));
+    return target;
+}
+
+/* A device binds onto a file or a node; /dev/console onto a file or a
+ * character device. */
+static int device_mount_point(mode_t m) { return !S_ISLNK(m) && !S_ISDIR(m) && !S_ISSOCK(m); }
+static int console_mount_point(mode_t m) { return S_ISREG(m) || S_ISCHR(m); }
+
+/*
  * In a user namespace, where mknod is not allowed: the host's node s[0],
  * checked to be the device asked for, bound onto s[1] in the rootfs. The
  * target is an empty file the child makes, or what the image has there if
@@ -657,15 +702,9 @@ static void op_bind_device(struct child *c, const struct shim_step *s)
     dev_t dev = (dev_t)s->n[1];
     /* The host's path, looked up before pivot_root: the host is trusted;
      * what is checked is the node it leads to. */
-    int src = open(s->s[0], O_PATH | O_CLOEXEC);
-    if (src < 0)
-        fail(c, errno, "open the host's %s", s->s[0]);
-    struct stat st;
-    if (fstat(src, &st) < 0)
-        fail(c, errno, "stat the host's %s", s->s[0]);
-    if (!is_node(&st, mode, dev))
-        fail(c, ENODEV, "the host's %s is %s, not the device %u:%u", s->s[0],
-             file_kind(st.st_mode), major(dev), minor(dev));
+    char label[PATH_MAX + 16];
+    snprintf(label, sizeof label, "the host's %s", s->s[0]);
+    int src = open_node(c, s->s[0], O_PATH, mode, dev, label, ENODEV);
 
     char dir[PATH_MAX];
     const char *base, *what;
@@ -673,24 +712,8 @@ static void op_bind_device(struct child *c, const struct shim_step *s)
     int dfd = resolve_create(c, dir, SHIM_CREATE_DIR, &what);
     if (dfd < 0)
         fail(c, -dfd, "%s %s (device parent)", what, dir);
-    int r = lstat_at(dfd, base, &st);
-    if (r < 0)
-        fail(c, -r, "stat %s", s->s[1]);
-    if (r == 1 && (S_ISLNK(st.st_mode) || S_ISDIR(st.st_mode) || S_ISSOCK(st.st_mode))) {
-        r = remove_at(dfd, base, &st);
-        if (r < 0)
-            fail(c, -r, "remove %s (%s in the rootfs) to replace it", s->s[1], file_kind(st.st_mode));
-    }
-    if (r == 0 && (r = create_empty_file(dfd, base, 0644)) < 0)
-        fail(c, -r, "create %s (device mount point)", s->s[1]);
-    int target = openat(dfd, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-    if (target < 0)
-        fail(c, errno, "open %s (device mount point)", s->s[1]);
-    if (fstat(target, &st) < 0)
-        fail(c, errno, "stat %s (device mount point)", s->s[1]);
-    if (S_ISLNK(st.st_mode) || S_ISDIR(st.st_mode))
-        fail(c, ELOOP, "%s became %s", s->s[1], file_kind(st.st_mode));
-    r = bind_fd(src, target, 0);
+    int target = mount_point_file(c, dfd, base, s->s[1], device_mount_point, 0644);
+    int r = bind_fd(src, target, 0);
     if (r < 0)
         fail(c, -r, "bind the host's %s onto %s", s->s[0], s->s[1]);
     close(target);
@@ -1124,25 +1147,8 @@ static void mount_console(struct child *c, int slave, const char *slave_path)
     int dfd = resolve_create(c, "/dev", SHIM_CREATE_DIR, &what);
     if (dfd < 0)
         fail(c, -dfd, "%s /dev (for /dev/console)", what);
-    struct stat st;
-    int r = lstat_at(dfd, "console", &st);
-    if (r < 0)
-        fail(c, -r, "stat /dev/console");
-    if (r == 1 && !S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {
-        r = remove_at(dfd, "console", &st);
-        if (r < 0)
-            fail(c, -r, "remove /dev/console (%s in the rootfs) to replace it", file_kind(st.st_mode));
-    }
-    if (r == 0 && (r = create_empty_file(dfd, "console", 0600)) < 0)
-        fail(c, -r, "create /dev/console");
-    int target = openat(dfd, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
-    if (target < 0)
-        fail(c, errno, "open /dev/console");
-    if (fstat(target, &st) < 0)
-        fail(c, errno, "stat /dev/console");
-    if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
-        fail(c, ELOOP, "/dev/console became %s", file_kind(st.st_mode));
-    r = bind_fd(slave, target, 0);
+    int target = mount_point_file(c, dfd, "console", "/dev/console", console_mount_point, 0600);
+    int r = bind_fd(slave, target, 0);
     if (r < 0)
         fail(c, -r, "bind %s onto /dev/console", slave_path);
     close(target);
@@ -1157,14 +1163,8 @@ static void mount_console(struct child *c, int slave, const char *slave_path)
  */
 static void op_terminal(struct child *c, const struct shim_step *s)
 {
-    int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (master < 0)
-        fail(c, errno, "open /dev/ptmx");
+    int master = open_node(c, "/dev/ptmx", O_RDWR | O_NOCTTY, S_IFCHR, makedev(5, 2), "/dev/ptmx", ENOTTY);
     struct stat st;
-    if (fstat(master, &st) < 0)
-        fail(c, errno, "stat /dev/ptmx");
-    if (!is_node(&st, S_IFCHR, makedev(5, 2)))
-        fail(c, ENOTTY, "/dev/ptmx is %s, not the pty multiplexer 5:2", file_kind(st.st_mode));
     int unlock = 0, n = -1;
     if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
         fail(c, errno, "unlock the pty");

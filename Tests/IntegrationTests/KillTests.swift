@@ -68,7 +68,8 @@ final class SharedCgroupTests: IntegrationTestCase {
         }
         defer {
             bystander.kill()
-            for d in dirs { rmdir(d) }
+            bystander.wait(timeout: 5)
+            for d in dirs { waitUntil(timeout: 2) { rmdir(d) == 0 || errno == ENOENT } }
         }
         XCTAssertFalse(dirs.isEmpty)
         try sb.bundle.writeConfig()

@@ -15,16 +15,22 @@ final class ResourceZeroTests: IntegrationTestCase {
         "pids": ["limit": 0],
     ]
 
-    func testDockerZerosMeanNotSet() throws {
+    /// A started container whose resources have `changes` merged in: its
+    /// sandbox, id and init pid.
+    private func started(with changes: (inout [String: Any]) -> Void) throws -> (Sandbox, String, pid_t) {
         let sb = try makeSandbox(args: Self.loop)
         sb.bundle.bind(sb.hostDir, at: "/host")
         var res = sb.bundle.resources
-        for (k, v) in Self.dockerResources { res[k] = v }
+        changes(&res)
         sb.bundle.resources = res
         let id = sb.newID()
         try sb.createAndStart(id)
         XCTAssertTrue(sb.waitForHostFile("started"))
-        let pid = sb.statePid(id) ?? 0
+        return (sb, id, sb.statePid(id) ?? 0)
+    }
+
+    func testDockerZerosMeanNotSet() throws {
+        let (sb, id, pid) = try started { res in for (k, v) in Self.dockerResources { res[k] = v } }
         XCTAssertEqual(memoryLimit(pid), "67108864")
         XCTAssertEqual(CgroupLocator.read(pid, "pids", "pids.max"), "max", "pids 0: the default stays")
         if let shares = CgroupLocator.read(pid, "cpu", "cpu.shares") {
@@ -37,16 +43,10 @@ final class ResourceZeroTests: IntegrationTestCase {
 
     /// `docker update --memory 96m` pipes all fields, the unset ones 0.
     func testUpdateWithZerosChangesOnlyWhatIsSet() throws {
-        let sb = try makeSandbox(args: Self.loop)
-        sb.bundle.bind(sb.hostDir, at: "/host")
-        var res = sb.bundle.resources
-        res["pids"] = ["limit": 50]
-        res["memory"] = ["limit": 64 << 20]
-        sb.bundle.resources = res
-        let id = sb.newID()
-        try sb.createAndStart(id)
-        XCTAssertTrue(sb.waitForHostFile("started"))
-        let pid = sb.statePid(id) ?? 0
+        let (sb, id, pid) = try started { res in
+            res["pids"] = ["limit": 50]
+            res["memory"] = ["limit": 64 << 20]
+        }
         let update = """
             {"memory":{"limit":100663296,"reservation":0,"swap":0,"kernel":0,"kernelTCP":0},
              "cpu":{"shares":0,"quota":0,"period":0,"realtimeRuntime":0,"realtimePeriod":0,"cpus":"","mems":""},
@@ -63,15 +63,9 @@ final class ResourceZeroTests: IntegrationTestCase {
 
     /// `docker run --device-cgroup-rule 'c 42:* rwm'` writes minor -1: any.
     func testMinusOneInADeviceRuleIsAny() throws {
-        let sb = try makeSandbox(args: Self.loop)
-        sb.bundle.bind(sb.hostDir, at: "/host")
-        var res = sb.bundle.resources
-        res["devices"] = (res["devices"] as? [[String: Any]] ?? []) + [["allow": true, "type": "c", "major": 42, "minor": -1, "access": "rwm"]]
-        sb.bundle.resources = res
-        let id = sb.newID()
-        try sb.createAndStart(id)
-        XCTAssertTrue(sb.waitForHostFile("started"))
-        let pid = sb.statePid(id) ?? 0
+        let (sb, id, pid) = try started { res in
+            res["devices"] = (res["devices"] as? [[String: Any]] ?? []) + [["allow": true, "type": "c", "major": 42, "minor": -1, "access": "rwm"]]
+        }
         if let list = CgroupLocator.read(pid, "devices", "devices.list") {
             XCTAssertTrue(lines(list).contains("c 42:* rwm"), list)
         }

@@ -33,7 +33,11 @@ public struct ResourceApplier {
 
     /// The writes, in order, each with the directory it goes to.
     public func plan(_ resources: LinuxResources, updating: Bool = false) throws -> [(dir: String, write: CgroupWrite, v2: Bool)] {
-        let r = resources.withoutUnsetValues()
+        try writes(resources.withoutUnsetValues(), updating: updating)
+    }
+
+    /// The writes of resources already rid of their unset values.
+    private func writes(_ r: LinuxResources, updating: Bool) throws -> [(dir: String, write: CgroupWrite, v2: Bool)] {
         var out: [(String, CgroupWrite, Bool)] = []
         func add(_ controller: String, field: String, _ render: (_ v2: Bool, _ dir: String) throws -> [CgroupWrite]) throws {
             guard let (h, dir) = place(controller) else {
@@ -106,8 +110,7 @@ public struct ResourceApplier {
         for (controller, needed) in wanted where needed {
             if let (h, dir) = place(controller), h.isV2 { try enableV2(controller, below: dir) }
         }
-        let writes = try plan(r, updating: updating)
-        for (dir, w, _) in writes {
+        for (dir, w, _) in try writes(r, updating: updating) {
             let path = dir + "/" + w.file
             guard fs.exists(path) else {
                 throw RuntimeError("\(w.field): this host cannot apply \"\(w.value)\": no \(path)")

@@ -47,7 +47,7 @@ extension Runtime {
         // cgroups swrun made: one the caller made beforehand may hold
         // processes that are not the container's.
         let removed = CgroupDirectories.removeIfEmpty(record.createdCgroupDirs)
-        let left = record.cgroupPaths.filter { !removed.contains($0) && record.createdCgroupDirs.contains($0) }
+        let left = record.madeCgroupPaths.filter { !removed.contains($0) }
         if !left.isEmpty {
             CgroupProcesses.killAll(left)
             CgroupDirectories.remove(record.createdCgroupDirs.filter { !removed.contains($0) })

@@ -30,18 +30,21 @@ extension Runtime {
             throw RuntimeError("--tty with --detach needs --console-socket")
         }
         try checkPreservedFds(options.preserveFds)
-        try sealIfExposed(id: id, process: process)
 
         let lock = try store.lock(id, exclusive: false)
         var locked = true
         defer { if locked { lock.release() } }
         let record = try store.load(id)
-        switch StatusResolver.status(of: record) {
+        let status = StatusResolver.status(of: record)
+        switch status {
         case .created, .running: break
         case .paused: throw RuntimeError("cannot exec in a paused container")
         default: throw RuntimeError("cannot exec in a stopped container")
         }
         let initPid = record.pid!
+        let namespaces = try namespacesToJoin(initPid)
+        // Re-executing (if it must) drops the lock with its close-on-exec fd.
+        try sealIfExposed(record, created: status == .created, process: process, namespaces: namespaces)
         let cgroups = ContainerCgroups(record)
         var warmup = MigrationWarmup(cgroups.hierarchies)
         defer { warmup.finish() }
@@ -49,7 +52,7 @@ extension Runtime {
             let home = Passwd.read(rootfs: record.rootfs).flatMap { Passwd.home(uid: process.user.uid, passwd: $0) }
             process.env = (process.env ?? []) + ["HOME=" + (home ?? "/")]
         }
-        let plan = try ExecPlanCompiler.compile(process, target: ExecTarget(initPid: initPid, namespaces: try namespacesToJoin(initPid)),
+        let plan = try ExecPlanCompiler.compile(process, target: ExecTarget(initPid: initPid, namespaces: namespaces),
                                                 preserveFds: options.preserveFds,
                                                 seccomp: try record.seccomp.map(SeccompCompiler.compile))
 
@@ -99,15 +102,15 @@ extension Runtime {
     /// may hold CAP_SYS_PTRACE: the config grants it, this exec does, or an
     /// earlier one did. An exec that grants it beyond the config while the
     /// init (not sealed) still waits for start is refused.
-    func sealIfExposed(id: String, process: Process) throws {
-        guard let record = try? store.load(id), let pid = record.pid else { return }
-        let ownUserNamespace = (try? namespacesToJoin(pid))?.contains { $0.type == "user" } ?? false
+    func sealIfExposed(_ record: ContainerRecord, created: Bool, process: Process,
+                       namespaces: [(type: String, flag: Int32)]) throws {
+        let ownUserNamespace = namespaces.contains { $0.type == "user" }
         let byConfig = RuntimeBinarySeal.exposes(record.process?.capabilities, ownUserNamespace: ownUserNamespace)
         let byExec = RuntimeBinarySeal.exposes(process.capabilities, ownUserNamespace: ownUserNamespace)
-        let marker = store.directory(id) + "/" + RuntimeBinarySeal.marker
+        let marker = store.directory(record.id) + "/" + RuntimeBinarySeal.marker
         guard byConfig || byExec || Sys.exists(marker) else { return }
         if byExec && !byConfig {
-            if StatusResolver.status(of: record) == .created {
+            if created {
                 throw RuntimeError("exec: CAP_SYS_PTRACE beyond the container's config would reach its init, "
                     + "which still runs swrun until start: start the container first")
             }
@@ -123,13 +126,12 @@ extension Runtime {
         var out: [(type: String, flag: Int32)] = []
         for (type, flag) in NamespaceKinds.ordered {
             let name = ExecPlanCompiler.procName(type)
-            var theirs = stat(), ours = stat()
-            guard stat("/proc/\(initPid)/ns/\(name)", &theirs) == 0 else {
+            guard let theirs = Sys.fileIdentity("/proc/\(initPid)/ns/\(name)") else {
                 if errno == ENOENT && type == "time" { continue }  // kernels without time namespaces
                 throw RuntimeError("stat the container's \(type) namespace", path: "/proc/\(initPid)/ns/\(name)", errno: errno)
             }
-            guard stat("/proc/self/ns/\(name)", &ours) == 0 else { continue }
-            if theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev { out.append((type, flag)) }
+            guard let ours = Sys.fileIdentity("/proc/self/ns/\(name)") else { continue }
+            if theirs != ours { out.append((type, flag)) }
         }
         return out
     }

@@ -39,9 +39,7 @@ extension Runtime {
     }
 
     func signalAll(_ record: ContainerRecord, _ sig: Int32) throws {
-        if sig == SIGKILL, let v2 = record.cgroupPaths.first(where: {
-            record.createdCgroupDirs.contains($0) && Sys.exists($0 + "/cgroup.kill")
-        }) {
+        if sig == SIGKILL, let v2 = record.madeCgroupPaths.first(where: { Sys.exists($0 + "/cgroup.kill") }) {
             try? Sys.writeExisting(v2 + "/cgroup.kill", "1")
         }
         let pids = containerPids(record)
@@ -53,18 +51,13 @@ extension Runtime {
     /// the caller made beforehand, which others may share, only those in
     /// the container's own pid namespace (none can be told apart without).
     func containerPids(_ record: ContainerRecord) -> [Int32] {
-        let made = record.cgroupPaths.filter { record.createdCgroupDirs.contains($0) }
-        let shared = record.cgroupPaths.filter { !record.createdCgroupDirs.contains($0) }
+        let made = record.madeCgroupPaths
+        let shared = record.cgroupPaths.filter { !made.contains($0) }
         var pids = Set(CgroupProcesses.pids(made))
         if !shared.isEmpty, record.ownPidNamespace, let initPid = record.pid, StatusResolver.initAlive(record),
-           let ns = Self.namespaceID("/proc/\(initPid)/ns/pid") {
-            for p in CgroupProcesses.pids(shared) where Self.namespaceID("/proc/\(p)/ns/pid") == ns { pids.insert(p) }
+           let ns = Sys.fileIdentity("/proc/\(initPid)/ns/pid") {
+            for p in CgroupProcesses.pids(shared) where Sys.fileIdentity("/proc/\(p)/ns/pid") == ns { pids.insert(p) }
         }
         return pids.sorted()
-    }
-
-    static func namespaceID(_ path: String) -> UInt64? {
-        var st = stat()
-        return stat(path, &st) == 0 ? UInt64(st.st_ino) : nil
     }
 }

@@ -107,6 +107,19 @@ public enum Sys {
         return lstat(path, &st) == 0
     }
 
+    /// What a file is (device and inode): two paths to one namespace, or
+    /// to one directory, have the same. nil with errno set if stat fails.
+    struct FileIdentity: Equatable {
+        var device: UInt64
+        var inode: UInt64
+    }
+
+    static func fileIdentity(_ path: String) -> FileIdentity? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
+    }
+
     public static func isDirectory(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
