@@ -125,6 +125,36 @@ final class CgroupTests: IntegrationTestCase {
         let allowed = try sb.run(sb.newID())
         XCTAssertTrue(allowed.stderr.contains("No such device"), "\(allowed)")
     }
+
+    /// `linux.devices` makes a node; it must not also grant it past a
+    /// `linux.resources.devices` deny (the config's deny-all, or a rule
+    /// naming the device), on v1's devices.list and v2's eBPF program alike.
+    func testListedDevicesDoNotOverrideADeny() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "cat /dev/dev240; cat /dev/null && echo null-ok"])
+        var l = sb.bundle.linux
+        l["devices"] = [
+            ["path": "/dev/dev240", "type": "c", "major": 240, "minor": 0, "fileMode": 0o666, "uid": 0, "gid": 0],
+        ]
+        sb.bundle.linux = l
+        let denyAll = try sb.run(sb.newID())
+        XCTAssertTrue(denyAll.stderr.contains("dev240': Operation not permitted"), "the default deny-all holds: \(denyAll)")
+        XCTAssertTrue(denyAll.stdout.contains("null-ok"), "\(denyAll)")
+
+        var res = sb.bundle.resources
+        res["devices"] = [
+            ["allow": true, "access": "rwm"],
+            ["allow": false, "type": "c", "major": 240, "minor": 0, "access": "rw"],
+        ]
+        sb.bundle.resources = res
+        let denyOne = try sb.run(sb.newID())
+        XCTAssertTrue(denyOne.stderr.contains("dev240': Operation not permitted"), "a deny naming the device holds: \(denyOne)")
+        XCTAssertTrue(denyOne.stdout.contains("null-ok"), "\(denyOne)")
+
+        res["devices"] = [["allow": false, "access": "rwm"], ["allow": true, "type": "c", "major": 240, "minor": 0, "access": "rw"]]
+        sb.bundle.resources = res
+        let allowed = try sb.run(sb.newID())
+        XCTAssertTrue(allowed.stderr.contains("No such device"), "an allow rule grants it: \(allowed)")
+    }
 }
 
 private func makedev(_ major: UInt32, _ minor: UInt32) -> dev_t {

@@ -2,8 +2,8 @@ import OCI
 
 /// The device cgroup rules of a container, in order: the config's own
 /// (`linux.resources.devices`), then the devices every container may use
-/// (those swrun creates, the pty ones), then `linux.devices`, as runc
-/// orders them. The v1 devices controller takes them as lines.
+/// (those swrun creates, the pty ones), as runc orders them. The v1 devices
+/// controller takes them as lines.
 public struct DeviceRule: Equatable {
     public var allow: Bool
     public var type: String      // a, c or b
@@ -25,20 +25,24 @@ public struct DeviceRule: Equatable {
         return "\(type) \(n(major)):\(n(minor)) \(access)"
     }
 
-    static let defaults: [DeviceRule] = [
-        DeviceRule(allow: true, type: "c", major: nil, minor: nil, access: "m"),
-        DeviceRule(allow: true, type: "b", major: nil, minor: nil, access: "m"),
-        DeviceRule(allow: true, type: "c", major: 1, minor: 3, access: "rwm"),   // null
-        DeviceRule(allow: true, type: "c", major: 1, minor: 8, access: "rwm"),   // random
-        DeviceRule(allow: true, type: "c", major: 1, minor: 7, access: "rwm"),   // full
-        DeviceRule(allow: true, type: "c", major: 5, minor: 0, access: "rwm"),   // tty
-        DeviceRule(allow: true, type: "c", major: 1, minor: 5, access: "rwm"),   // zero
-        DeviceRule(allow: true, type: "c", major: 1, minor: 9, access: "rwm"),   // urandom
-        DeviceRule(allow: true, type: "c", major: 5, minor: 1, access: "rwm"),   // console
-        DeviceRule(allow: true, type: "c", major: 136, minor: nil, access: "rwm"), // pts
-        DeviceRule(allow: true, type: "c", major: 5, minor: 2, access: "rwm"),   // ptmx
-        DeviceRule(allow: true, type: "c", major: 10, minor: 200, access: "rwm"), // tun
+    /// The devices every container may use, with the path that names each
+    /// in the container (nil for the wildcard mknod rules).
+    static let defaultAllowed: [(path: String?, rule: DeviceRule)] = [
+        (nil, DeviceRule(allow: true, type: "c", major: nil, minor: nil, access: "m")),
+        (nil, DeviceRule(allow: true, type: "b", major: nil, minor: nil, access: "m")),
+        ("/dev/null", DeviceRule(allow: true, type: "c", major: 1, minor: 3, access: "rwm")),
+        ("/dev/random", DeviceRule(allow: true, type: "c", major: 1, minor: 8, access: "rwm")),
+        ("/dev/full", DeviceRule(allow: true, type: "c", major: 1, minor: 7, access: "rwm")),
+        ("/dev/tty", DeviceRule(allow: true, type: "c", major: 5, minor: 0, access: "rwm")),
+        ("/dev/zero", DeviceRule(allow: true, type: "c", major: 1, minor: 5, access: "rwm")),
+        ("/dev/urandom", DeviceRule(allow: true, type: "c", major: 1, minor: 9, access: "rwm")),
+        ("/dev/console", DeviceRule(allow: true, type: "c", major: 5, minor: 1, access: "rwm")),
+        ("/dev/pts", DeviceRule(allow: true, type: "c", major: 136, minor: nil, access: "rwm")),
+        ("/dev/ptmx", DeviceRule(allow: true, type: "c", major: 5, minor: 2, access: "rwm")),
+        ("/dev/net/tun", DeviceRule(allow: true, type: "c", major: 10, minor: 200, access: "rwm")),
     ]
+
+    static let defaults: [DeviceRule] = defaultAllowed.map(\.rule)
 
     public static func rules(for spec: Spec) throws -> [DeviceRule] {
         var out: [DeviceRule] = []
@@ -56,10 +60,12 @@ public struct DeviceRule: Equatable {
             func number(_ n: Int64?) -> Int64? { n == -1 ? nil : n }
             out.append(DeviceRule(allow: d.allow, type: type, major: number(d.major), minor: number(d.minor), access: access))
         }
-        out += defaults
-        for d in spec.linux?.devices ?? [] where d.type == "c" || d.type == "b" || d.type == "u" {
-            out.append(DeviceRule(allow: true, type: d.type == "b" ? "b" : "c", major: d.major, minor: d.minor, access: "rwm"))
-        }
+        // `linux.devices` makes nodes, it grants nothing: access to them is
+        // what `linux.resources.devices` allows (runc does the same). A
+        // listed path that is also a default device takes the default's
+        // place, so the config's own rules decide it.
+        let listed = Set((spec.linux?.devices ?? []).map(\.path))
+        out += defaultAllowed.filter { $0.path.map { !listed.contains($0) } ?? true }.map(\.rule)
         return out
     }
 }
