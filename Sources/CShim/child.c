@@ -312,11 +312,40 @@ static int open_dir_of(int pathfd)
     return open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
+/*
+ * procfs and sysfs go on an ordinary directory reached through no symlink
+ * (CVE-2019-19921): a /proc planted as a symlink lets another container that
+ * shares the volume swap what the runtime and the LSM later take for /proc.
+ */
+static void check_kernel_fs_target(struct child *c, const char *path, const char *fstype)
+{
+    const char *rel = skip_slashes(path);
+    int fd = shim_openat2(c->rootfd, *rel ? rel : ".", O_PATH | O_NOFOLLOW | O_CLOEXEC, 0,
+                          RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
+    if (fd == -ENOENT)
+        return;
+    if (fd == -ELOOP)
+        fail(c, ELOOP, "%s must be mounted on an ordinary directory: a component of %s is a symlink", fstype, path);
+    if (fd < 0)
+        fail(c, -fd, "openat2 %s", path);
+    struct stat st;
+    int r = fstat(fd, &st) < 0 ? -errno : 0;
+    close(fd);
+    if (r < 0)
+        fail(c, -r, "fstat %s", path);
+    if (!S_ISDIR(st.st_mode))
+        fail(c, S_ISLNK(st.st_mode) ? ELOOP : ENOTDIR,
+             "%s must be mounted on an ordinary directory: %s is %s", fstype, path,
+             S_ISLNK(st.st_mode) ? "a symlink" : "not a directory");
+}
+
 static void op_mount(struct child *c, const struct shim_step *s)
 {
     char target[64], source[64];
     const char *src = s->s[0];
     int sfd = -1;
+    if (s->s[2] && (strcmp(s->s[2], "proc") == 0 || strcmp(s->s[2], "sysfs") == 0))
+        check_kernel_fs_target(c, s->s[1], s->s[2]);
     if (src && s->n[1]) {
         /* A source inside the container root (e.g. /dev/null after pivot). */
         sfd = path_in_root(c, src, SHIM_CREATE_NONE, source, sizeof source);

@@ -219,4 +219,33 @@ final class MaskedPathAttackTests: IntegrationTestCase {
         XCTAssertEqual(k["target"], "regular file", out)
         XCTAssertTrue(out.contains("via-console"), out)
     }
+
+    /// CVE-2019-19921: an image whose /proc (or /sys) is a symlink, to a
+    /// directory of the image or through a symlinked parent, must not get
+    /// procfs or sysfs mounted where the link leads.
+    func testProcAndSysfsRefuseASymlinkedTarget() throws {
+        var results: [(dest: String, r: ProcResult)] = []
+        for (dest, fs) in [("/proc", "proc"), ("/sys", "sysfs")] {
+            let sb = try makeSandbox()
+            let rootfs = sb.bundle.rootfs
+            try? FileManager.default.removeItem(atPath: rootfs + dest)
+            try FileManager.default.createDirectory(atPath: rootfs + "/elsewhere", withIntermediateDirectories: true)
+            XCTAssertEqual(symlink("/elsewhere", rootfs + dest), 0)
+            let r = try sb.run(sb.newID())
+            XCTAssertNotEqual(r.status, 0, "\(fs) on a symlinked \(dest): \(r)")
+            XCTAssertTrue(r.stderr.contains(fs), "the error names the filesystem: \(r)")
+            results.append((dest, r))
+        }
+        try swrunOnly("runc words it \"must be mounted on ordinary directory\", without the path, and follows a symlinked parent")
+        for (dest, r) in results {
+            XCTAssertTrue(r.stderr.contains("\(dest) is a symlink"), "\(r)")
+        }
+        let sb = try makeSandbox()
+        try FileManager.default.createDirectory(atPath: sb.bundle.rootfs + "/real/proc", withIntermediateDirectories: true)
+        XCTAssertEqual(symlink("/real", sb.bundle.rootfs + "/link"), 0)
+        sb.bundle.mounts += [["destination": "/link/proc", "type": "proc", "source": "proc"]]
+        let r = try sb.run(sb.newID())
+        XCTAssertNotEqual(r.status, 0, "\(r)")
+        XCTAssertTrue(r.stderr.contains("a component of /link/proc is a symlink"), "\(r)")
+    }
 }
