@@ -65,6 +65,46 @@ final class CgroupLifecycleTests: IntegrationTestCase {
         XCTAssertFails(sb.swrun(["resume", id]), mentioning: ["not paused"])
     }
 
+    /// A cgroup the caller froze, or whose parent it froze, would stop the
+    /// init as it joins: create must fail at once, naming it, and leave
+    /// nothing (runc: "container's cgroup unexpectedly frozen").
+    func testCreateInAFrozenCgroupFailsAndLeavesNothing() throws {
+        // runc 1.1.5 checks only the container's own cgroup: under a frozen
+        // parent it hangs, so the nested case is swrun's alone.
+        for nested in Suite.isRunc ? [false] : [false, true] {
+            let sb = try makeSandbox(args: ["true"])
+            let id = sb.newID()
+            let frozen = "/\(Suite.cgroupParent)/frozen-\(id)"
+            sb.bundle.linux["cgroupsPath"] = nested ? frozen + "/child" : frozen
+            var thaw: [(String, String, String)] = []
+            var dirs: [String] = []
+            for m in Suite.cgroupMounts where fileExists(m + "/cgroup.procs") {
+                let dir = m + frozen
+                guard (try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)) != nil else { continue }
+                dirs.append(dir)
+                if fileExists(dir + "/freezer.state"), (try? writeFile(dir + "/freezer.state", "FROZEN")) != nil {
+                    thaw.append((dir, "freezer.state", "THAWED"))
+                } else if fileExists(dir + "/cgroup.freeze"), (try? writeFile(dir + "/cgroup.freeze", "1")) != nil {
+                    thaw.append((dir, "cgroup.freeze", "0"))
+                }
+            }
+            defer {
+                for (d, f, v) in thaw { try? writeFile(d + "/" + f, v) }
+                for d in dirs { rmdir(d + "/child"); rmdir(d) }
+            }
+            if thaw.isEmpty { throw XCTSkip("this host has neither a v1 freezer nor cgroup.freeze to freeze with") }
+            try sb.bundle.writeConfig()
+            sb.register(id)
+            let r = sb.swrun(["create", "--bundle", sb.bundle.path, id], timeout: 10)
+            XCTAssertNotEqual(r.status, 0, "nested=\(nested): \(r)")
+            XCTAssertTrue(r.stderr.contains("frozen"), "nested=\(nested): \(r)")
+            XCTAssertNotEqual(sb.swrun(["state", id]).status, 0, "no state is left: \(r)")
+            if nested {
+                for d in dirs { XCTAssertFalse(isDirectory(d + "/child"), "the cgroup swrun made is removed: \(d)/child") }
+            }
+        }
+    }
+
     func testDeleteForceOfAPausedContainer() throws {
         let (sb, id) = try running()
         XCTAssertSucceeds(sb.swrun(["pause", id]))

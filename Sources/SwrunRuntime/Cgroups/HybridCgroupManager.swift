@@ -31,6 +31,26 @@ public struct HybridCgroupManager: CgroupManager {
         return created.sorted { $0.count > $1.count }
     }
 
+    /// A process that joins a frozen cgroup stops at once, and create would
+    /// wait forever on an init that never runs: a cgroup the caller froze
+    /// (or whose parent it froze) is refused, as runc does.
+    public func checkNotFrozen() throws {
+        for (h, path) in zip(hierarchies, paths) {
+            if h.isV2 {
+                let events = (try? Sys.readText(path + "/cgroup.events")) ?? ""
+                let requested = (try? Sys.readText(path + "/cgroup.freeze"))?.trimmed == "1"
+                if requested || events.split(separator: "\n").contains("frozen 1") {
+                    throw RuntimeError("container's cgroup is frozen: \(path) (cgroup.freeze or a parent's); thaw it first")
+                }
+            } else if h.controllers.contains("freezer") {
+                let state = (try? Sys.readText(path + "/freezer.state"))?.trimmed ?? "THAWED"
+                if state != "THAWED" {
+                    throw RuntimeError("container's cgroup is frozen: \(path)/freezer.state reads \(state); thaw it first")
+                }
+            }
+        }
+    }
+
     /// The directories `create` will make (deepest first): those missing now.
     public func missingDirectories() -> [String] {
         zip(hierarchies, paths).flatMap { h, path in CgroupDirectories.missing(path, under: h.mountPoint) }

@@ -112,6 +112,7 @@ extension Runtime {
                 // Another process made or removed one meanwhile.
                 try store.save(record)
             }
+            try cgroups.checkNotFrozen()
             try cgroups.apply(deviceRules: try DeviceRule.rules(for: spec))
             try ResourceApplier(hierarchies: hierarchies, paths: cgroups.paths).apply(spec.linux?.resources)
             PhaseTimer.mark("create cgroups")
