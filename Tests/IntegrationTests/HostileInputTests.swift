@@ -97,4 +97,38 @@ final class HostileInputTests: IntegrationTestCase {
         holder.kill()
         XCTAssertSucceeds(sb.swrun(["delete", "--force", id]))
     }
+
+    /// A damaged state.json must not turn `delete --force` into "exit 0 and
+    /// leave the init and its cgroups": swrun deletes from cleanup.json (the
+    /// init by pid and start time, the cgroups it made), and with both
+    /// damaged it fails, naming why, and deletes nothing.
+    func testDeleteForceWithACorruptState() throws {
+        try swrunOnly("runc 1.1.5 fails on a corrupt state.json and leaves the init and its cgroups")
+        let sb = try makeSandbox(args: ["sleep", "1000"])
+        let id = sb.newID()
+        sb.bundle.linux["cgroupsPath"] = sb.cgroupsPath(for: id)
+        try sb.createAndStart(id)
+        let pid = sb.statePid(id) ?? 0
+        XCTAssertGreaterThan(pid, 0)
+        let dir = sb.stateRoot + "/" + id
+        let state = try XCTUnwrap(readFile(dir + "/state.json"))
+        let cleanup = try XCTUnwrap(readFile(dir + "/cleanup.json"))
+        try writeFile(dir + "/state.json", String(state.prefix(state.count / 2)))
+        try writeFile(dir + "/cleanup.json", String(cleanup.prefix(cleanup.count / 2)))
+        let refused = sb.swrun(["delete", "--force", id])
+        XCTAssertNotEqual(refused.status, 0, "\(refused)")
+        XCTAssertTrue(refused.stderr.contains("nothing was deleted"), "\(refused)")
+        XCTAssertTrue(refused.stderr.contains("state.json"), "\(refused)")
+        XCTAssertEqual(processStateLetter(pid).map { $0 != "Z" }, true, "the init still runs")
+        XCTAssertTrue(fileExists(dir), "the state dir is kept")
+
+        // With cleanup.json as create wrote it, delete --force removes it all.
+        try writeFile(dir + "/cleanup.json", cleanup)
+        let r = sb.swrun(["delete", "--force", id])
+        XCTAssertSucceeds(r)
+        XCTAssertTrue(r.stderr.contains("cleanup.json"), "the salvage is reported: \(r)")
+        XCTAssertTrue(waitUntil(timeout: 5) { processStateLetter(pid) == nil || processStateLetter(pid) == "Z" }, "the init is killed")
+        reap(pid)
+        sb.assertNoTrace(of: id)
+    }
 }

@@ -22,11 +22,18 @@ extension Runtime {
         do {
             record = try known ?? store.load(id)
         } catch {
-            // A container dir without a readable state is debris from a
-            // create that died: nothing runs from it.
             guard force || !Sys.exists(store.statePath(id)) else { throw error }
-            store.remove(id)
-            return
+            if let salvaged = store.loadCleanup(id) {
+                log.warnUser("\(error); deleting what \(store.cleanupPath(id)) names (the init by pid and start time, the cgroups swrun made); poststop hooks are not run")
+                record = salvaged
+            } else if Sys.exists(store.statePath(id)) {
+                throw RuntimeError("\(error); nothing was deleted: without a readable state.json or cleanup.json swrun cannot tell which processes and cgroups are the container's")
+            } else {
+                // A container dir with neither is debris from a create that
+                // died before it published: nothing runs from it.
+                store.remove(id)
+                return
+            }
         }
         let status = StatusResolver.status(of: record)
         if status != .stopped {

@@ -14,6 +14,7 @@ public struct StateStore {
     public func directory(_ id: String) -> String { root + "/" + id }
     public func statePath(_ id: String) -> String { directory(id) + "/state.json" }
     public func fifoPath(_ id: String) -> String { directory(id) + "/exec.fifo" }
+    func cleanupPath(_ id: String) -> String { directory(id) + "/cleanup.json" }
 
     /// Container ids as runc accepts them: no path separators, no dot names.
     public static func validate(id: String) throws {
@@ -131,7 +132,15 @@ public struct StateStore {
     }
 
     func save(_ record: ContainerRecord, in dir: String) throws {
+        try Sys.writeAtomic(dir + "/cleanup.json", encodeJSONCompactBytes(CleanupRecord(record)), mode: 0o600)
         try Sys.writeAtomic(dir + "/state.json", encodeJSONCompactBytes(record), mode: 0o600)
+    }
+
+    /// What delete can still act on when state.json cannot be read.
+    func loadCleanup(_ id: String) -> ContainerRecord? {
+        guard let bytes = try? Sys.readFile(cleanupPath(id)),
+              let c = try? decodeJSONDocument(CleanupRecord.self, from: Data(bytes), file: "cleanup.json") else { return nil }
+        return c.record(id: id)
     }
 
     public func remove(_ id: String) {
