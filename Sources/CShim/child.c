@@ -934,6 +934,30 @@ static void op_chdir(struct child *c, const struct shim_step *s)
         fail(c, EPERM, "chdir %s: the working directory is outside the container's root", s->s[0]);
 }
 
+/*
+ * The exec fifo is opened after READY: if RLIMIT_NOFILE (already the
+ * container's) leaves no fd number free, the init would die after create
+ * said it was created. Fail while create still listens.
+ */
+static void check_fd_room(struct child *c)
+{
+    for (int i = c->step + 1; i < c->plan->nsteps; i++) {
+        if (c->plan->steps[i].op != SHIM_OP_WAIT_FIFO)
+            continue;
+        int probe = fcntl(c->plan->sync_fd, F_DUPFD_CLOEXEC, 0);
+        if (probe < 0) {
+            struct rlimit rl;
+            getrlimit(RLIMIT_NOFILE, &rl);
+            /* F_DUPFD says EINVAL when the limit is 0: open would say EMFILE. */
+            fail(c, errno == EINVAL ? EMFILE : errno,
+                 "process.rlimits: RLIMIT_NOFILE soft limit %llu leaves no fd free to open the exec fifo",
+                 (unsigned long long)rl.rlim_cur);
+        }
+        close(probe);
+        return;
+    }
+}
+
 static void op_wait_fifo(struct child *c, const struct shim_step *s)
 {
     char path[64];
@@ -1318,6 +1342,7 @@ static void run_step(struct child *c, const struct shim_step *s)
     case SHIM_OP_PRESERVE_FDS: op_preserve_fds(c, s); break;
     case SHIM_OP_LOOKUP_EXEC: op_lookup_exec(c, s); break;
     case SHIM_OP_READY:
+        check_fd_room(c);
         send_report(c, SHIM_REPORT_READY, 0, NULL);
         c->ready_sent = 1;
         break;

@@ -131,4 +131,22 @@ final class HostileInputTests: IntegrationTestCase {
         reap(pid)
         sb.assertNoTrace(of: id)
     }
+
+    /// RLIMIT_NOFILE so low that the init cannot open the exec fifo after
+    /// it reported ready: create must fail (runc fails it too), not exit 0
+    /// with a dead init.
+    func testNofileTooLowForTheInitFailsCreate() throws {
+        for limit in [0, 3] {
+            let sb = try makeSandbox(args: ["true"])
+            sb.bundle.process["rlimits"] = [["type": "RLIMIT_NOFILE", "soft": limit, "hard": limit]]
+            let id = sb.newID()
+            try sb.bundle.writeConfig()
+            sb.register(id)
+            let r = sb.swrun(["create", "--bundle", sb.bundle.path, id])
+            XCTAssertNotEqual(r.status, 0, "RLIMIT_NOFILE \(limit): \(r)")
+            XCTAssertTrue(r.stderr.lowercased().contains("too many open files"), "\(r)")
+            if !Suite.isRunc { XCTAssertTrue(r.stderr.contains("RLIMIT_NOFILE soft limit \(limit)"), "\(r)") }
+            sb.assertNoTrace(of: id)
+        }
+    }
 }
