@@ -176,4 +176,30 @@ final class ExecTests: IntegrationTestCase {
         let sb = try makeSandbox()
         XCTAssertFails(sb.swrun(["exec", "it-no-such-container", "true"]), mentioning: ["not exist", "does not exist"])
     }
+
+    /// An exec racing a kill and `delete --force` of its container fails,
+    /// if it fails, by saying the container stopped or is gone, never with
+    /// the syscall the vanished init made fail (open /proc/PID/ns/..., or
+    /// clone3's ENOMEM into a dying pid namespace).
+    func testExecRacingKillAndDeleteSaysTheContainerStopped() throws {
+        try swrunOnly("runc 1.1.5 reports whichever syscall the race made fail")
+        let sb = try makeSandbox(args: ["sleep", "1000"])
+        var failures: [String] = []
+        for round in 0..<12 {
+            let id = sb.newID()
+            try sb.createAndStart(id)
+            let pid = sb.statePid(id) ?? 0
+            let exec = try sb.spawnSwrun(["exec", id, "true"])
+            usleep(UInt32(round % 4) * 1500)
+            sb.swrun(["kill", id, "KILL"])
+            let r = exec.wait(timeout: 10)
+            reap(pid)
+            XCTAssertSucceeds(sb.swrun(["delete", "--force", id]))
+            // 137: the process started and died with its pid namespace.
+            if r.status != 0 && !(r.status == 128 + SIGKILL && r.stderr.isEmpty) { failures.append("\(r)") }
+        }
+        for e in failures {
+            XCTAssertTrue(e.contains("stopped container") || e.contains("does not exist"), "exec failed with the wrong error: \(e)")
+        }
+    }
 }

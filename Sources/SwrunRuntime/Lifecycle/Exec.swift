@@ -16,7 +16,7 @@ extension Runtime {
     /// init's namespaces and cgroups and gets its own credentials, limits
     /// and capabilities. Without `detach`, waits and returns its status.
     public func exec(id: String, _ options: ExecOptions) throws -> Int32 {
-        var process = options.process
+        let process = options.process
         if let field = UnsupportedFeatures.processFields(process).first {
             throw RuntimeError("\(field): not supported yet")
         }
@@ -41,6 +41,30 @@ extension Runtime {
         case .paused: throw RuntimeError("cannot exec in a paused container")
         default: throw RuntimeError("cannot exec in a stopped container")
         }
+        do {
+            return try execInto(record, status: status, options, lock: lock, locked: &locked)
+        } catch {
+            // A kill or delete --force that ends the init meanwhile shows up
+            // as a vanished /proc/PID/ns entry, or clone3 into a pid
+            // namespace that is going away (ENOMEM): say what happened.
+            if Self.initExiting(record) {
+                throw RuntimeError("cannot exec in a stopped container: its init exited while the exec was being set up")
+            }
+            throw error
+        }
+    }
+
+    /// Whether the init is gone or on its way out (a failure it caused can
+    /// be seen before it is a zombie).
+    static func initExiting(_ record: ContainerRecord) -> Bool {
+        guard let pid = record.pid, let stat = ProcStat.read(pid: pid), stat.startTime == record.initStartTime else { return true }
+        return stat.isExiting
+    }
+
+    private func execInto(_ record: ContainerRecord, status: ContainerStatus, _ options: ExecOptions,
+                          lock: ContainerLock, locked: inout Bool) throws -> Int32 {
+        var process = options.process
+        let terminal = process.terminal == true
         let initPid = record.pid!
         let namespaces = try namespacesToJoin(initPid)
         // Re-executing (if it must) drops the lock with its close-on-exec fd.
@@ -69,7 +93,7 @@ extension Runtime {
         // On v2 the process is born in the container's cgroup.
         let cgroupFd = cgroups.v2Dir.flatMap { try? Sys.open($0, O_RDONLY | O_DIRECTORY) } ?? -1
         defer { Sys.close(cgroupFd) }
-        var child = try InitProcess.spawn(plan, consoleFd: consoleFd, cgroupFd: cgroupFd)
+        var child = try InitProcess.spawn(plan, consoleFd: consoleFd, cgroupFd: cgroupFd, role: "the exec process")
         child.operation = "exec"
         PhaseTimer.mark("exec clone")
         Sys.close(consoleFd)

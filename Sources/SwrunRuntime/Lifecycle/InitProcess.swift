@@ -15,7 +15,8 @@ struct InitProcess {
     /// Clones the child. The process must be single-threaded: the child
     /// runs C only, and a lock held by another thread would stay held.
     /// `cgroupFd`: a v2 cgroup directory to clone the child into.
-    static func spawn(_ plan: InitPlan, consoleFd: Int32 = -1, cgroupFd: Int32 = -1) throws -> InitProcess {
+    static func spawn(_ plan: InitPlan, consoleFd: Int32 = -1, cgroupFd: Int32 = -1,
+                      role: String = "the container init") throws -> InitProcess {
         let threads = shim_thread_count()
         if threads != 1 {
             throw RuntimeError("refusing to clone the init: swrun has \(threads) threads, must have 1")
@@ -37,7 +38,8 @@ struct InitProcess {
         lowered.release()
         if pid < 0 {
             Sys.close(sv[0])
-            throw RuntimeError("clone3 the container init (\(NamespaceKinds.names(cloneFlags: plan.cloneFlags)))", errno: -pid)
+            let namespaces = NamespaceKinds.names(cloneFlags: plan.cloneFlags)
+            throw RuntimeError("clone3 \(role)\(namespaces.isEmpty ? "" : " (new \(namespaces))")", errno: -pid)
         }
         return InitProcess(pid: pid, sync: sv[0], plan: plan)
     }
