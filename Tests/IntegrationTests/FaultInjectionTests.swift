@@ -93,4 +93,25 @@ final class FaultInjectionTests: IntegrationTestCase {
             cleanedUp(sb, id, phase)
         }
     }
+
+    /// A create killed once its init was set up, and the cgroup
+    /// frozen behind it (as a caller may do to stop a runaway start):
+    /// `delete --force` thaws what it kills and still leaves nothing.
+    func testDeleteForceAfterACreateKilledInAFrozenCgroup() throws {
+        let sb = try makeSandbox(args: ["sleep", "1000"])
+        let id = sb.newID()
+        try sb.prepare(id)
+        let phase = "record created"   // the init lives on, blocked on the exec fifo
+        killed(runProcess([sb.binary, "--root", sb.stateRoot, "create", "--bundle", sb.bundle.path, id],
+                          env: ["SWRUN_FAULT_AFTER": phase]), phase)
+        let state = try XCTUnwrap(readFile(sb.stateRoot + "/" + id + "/state.json"))
+        let record = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(state.utf8)) as? [String: Any])
+        var frozen = 0
+        for dir in record["cgroupPaths"] as? [String] ?? [] {
+            if fileExists(dir + "/freezer.state"), (try? writeFile(dir + "/freezer.state", "FROZEN")) != nil { frozen += 1 }
+            if fileExists(dir + "/cgroup.freeze"), (try? writeFile(dir + "/cgroup.freeze", "1")) != nil { frozen += 1 }
+        }
+        if frozen == 0 { throw XCTSkip("this host has neither a v1 freezer nor cgroup.freeze to freeze with") }
+        cleanedUp(sb, id, phase + " (then frozen)")
+    }
 }

@@ -17,6 +17,7 @@ enum CgroupProcesses {
         for p in paths where Sys.exists(p + "/cgroup.kill") {
             try? Sys.writeExisting(p + "/cgroup.kill", "1")
         }
+        Freezer.thawForKill(paths)
         for _ in 0..<200 {
             let live = pids(paths).filter { ProcStat.read(pid: $0).map { !$0.isDead } ?? false }
             if live.isEmpty { return }

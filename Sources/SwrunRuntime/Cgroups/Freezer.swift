@@ -11,6 +11,20 @@ public enum Freezer {
         return false
     }
 
+    /// Thaws every one of `paths` that is frozen, in any hierarchy, without
+    /// waiting: for a kill, whose SIGKILL a frozen task takes only once
+    /// thawed, whoever froze it (a pause, or the caller behind swrun's back).
+    static func thawForKill(_ paths: [String]) {
+        for p in paths {
+            if let st = try? Sys.readText(p + "/freezer.state"), st.trimmed != "THAWED" {
+                try? Sys.writeExisting(p + "/freezer.state", "THAWED")
+            }
+            if (try? Sys.readText(p + "/cgroup.freeze"))?.trimmed == "1" {
+                try? Sys.writeExisting(p + "/cgroup.freeze", "0")
+            }
+        }
+    }
+
     static func set(_ cg: ContainerCgroups, frozen: Bool) throws {
         let (file, value, probe, want): (String, String, String, String)
         let dir: String

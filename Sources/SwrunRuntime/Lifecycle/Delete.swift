@@ -42,8 +42,7 @@ extension Runtime {
             }
             if let pid = record.pid, StatusResolver.initAlive(record) {
                 _ = Glibc.kill(pid, SIGKILL)
-                // Frozen tasks die only once thawed.
-                if status == .paused { try? Freezer.thaw(ContainerCgroups(record)) }
+                Freezer.thawForKill(record.madeCgroupPaths)
                 waitUntilDead(record)
             }
         }
