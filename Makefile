@@ -5,7 +5,7 @@ SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 RELEASE_FLAGS = -c release -Xswiftc -static-executable
 BIN = $(CURDIR)/.build/release/swrun
 
-.PHONY: all build deps install test unit-test docker-test demo bench clean
+.PHONY: all build deps install test unit-test docker-test vm-test demo bench clean
 
 all: build
 
@@ -29,6 +29,14 @@ test: deps build
 RUNTIME ?= $(BIN)
 docker-test: build
 	bash Tests/Clients/docker-cases.sh $(RUNTIME)
+
+# The cgroup-v2 + systemd guest (scripts/vm/): the tests that depend on the
+# host's cgroup layout, run there with the binaries built here.
+# VM_TESTS=all runs the whole suite in the guest.
+VM_TESTS ?= IntegrationTests.CgroupTests,IntegrationTests.CgroupLifecycleTests,IntegrationTests.ResourceZeroTests,IntegrationTests.SharedCgroupTests,IntegrationTests.FaultInjectionTests,RuntimeTests.FreezerV2KernelTests
+vm-test: build
+	$(SWIFT) build --build-tests
+	sh scripts/vm/run.sh 'SWRUN_BIN=$(BIN) unshare --mount --propagation private .build/debug/swrunPackageTests.xctest $(if $(filter all,$(VM_TESTS)),,$(VM_TESTS))'
 
 unit-test:
 	$(SWIFT) test --disable-swift-testing --filter "OCITests|RuntimeTests"

@@ -1,0 +1,65 @@
+#!/bin/sh
+# Builds the Debian 12 guest used by `make vm-test`: systemd as pid 1 on the
+# unified cgroup v2 hierarchy, dbus, runc and criu as references, busybox.
+# Cached outside the work tree (SWRUN_VM_CACHE, default /var/cache/swrun-vm);
+# rebuilt only when this script changes. Prints the cache directory.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${SWRUN_VM_CACHE:-/var/cache/swrun-vm}
+mirror=${SWRUN_VM_MIRROR:-http://deb.debian.org/debian}
+stamp=$(cat "$here/build-image.sh" "$here/guest-runner.sh" | sha256sum | cut -c1-16)
+if [ -f "$cache/$stamp/base.img" ]; then echo "$cache/$stamp"; exit 0; fi
+
+for p in debootstrap qemu-system-x86 qemu-utils e2fsprogs; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="${missing:-} $p"
+done
+if [ -n "${missing:-}" ]; then
+    echo "vm: installing$missing" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >&2
+fi
+
+work="$cache/$stamp.tmp"
+rm -rf "$work"
+mkdir -p "$work"
+root="$work/root"
+pkgs=systemd,systemd-sysv,dbus,udev,kmod,linux-image-amd64,busybox-static,runc,criu,iproute2,util-linux,jq,libseccomp2,libcap2,procps,uidmap,ca-certificates
+echo "vm: debootstrap bookworm (a few minutes the first time)" >&2
+debootstrap --variant=minbase --include="$pkgs" bookworm "$root" "$mirror" >"$work/debootstrap.log" 2>&1 || {
+    tail -30 "$work/debootstrap.log" >&2
+    exit 1
+}
+
+echo swrun-vm > "$root/etc/hostname"
+printf '127.0.0.1 localhost swrun-vm\n' > "$root/etc/hosts"
+printf '/dev/vda / ext4 rw,relatime 0 1\n' > "$root/etc/fstab"
+chroot "$root" passwd -d root >/dev/null
+# A quiet boot straight to the runner; no getty, no network wait.
+install -m 0755 "$here/guest-runner.sh" "$root/usr/local/sbin/swrun-vm-runner"
+cat > "$root/etc/systemd/system/swrun-vm-runner.service" <<'UNIT'
+[Unit]
+Description=Run the host's command, then power off
+After=local-fs.target dbus.service systemd-logind.service
+Wants=dbus.service
+
+[Service]
+Type=oneshot
+ExecStart=/usr/local/sbin/swrun-vm-runner
+StandardOutput=journal+console
+StandardError=journal+console
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+chroot "$root" systemctl enable swrun-vm-runner.service >/dev/null 2>&1
+chroot "$root" systemctl mask getty@tty1.service serial-getty@ttyS0.service systemd-networkd-wait-online.service >/dev/null 2>&1 || true
+printf '9p\n9pnet\n9pnet_virtio\n' > "$root/etc/modules-load.d/9p.conf"
+
+cp "$root"/boot/vmlinuz-* "$work/vmlinuz"
+cp "$root"/boot/initrd.img-* "$work/initrd.img"
+rm -rf "$root/var/cache/apt/archives"/*.deb
+# An ext4 image made from the tree: no loop device, no mount needed.
+truncate -s 4G "$work/base.img"
+mkfs.ext4 -q -F -L swrun-vm -d "$root" "$work/base.img"
+rm -rf "$root"
+mv "$work" "$cache/$stamp"
+echo "$cache/$stamp"
