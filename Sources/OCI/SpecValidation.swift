@@ -11,7 +11,6 @@ public func validate(_ spec: Spec) -> [SpecError] {
         checkProcessCwd,
         { $0.process.map { validateProcessIdentity($0, at: "process") } ?? [] },
         checkRlimits,
-        checkCapabilities,
         checkIOPriority,
         checkScheduler,
         checkExecCPUAffinity,
@@ -177,25 +176,23 @@ func checkRlimits(_ spec: Spec) -> [SpecError] {
     return errors
 }
 
-/// Capability names must be known CAP_* names.
-func checkCapabilities(_ spec: Spec) -> [SpecError] {
-    guard let caps = spec.process?.capabilities else { return [] }
+/// Capability names the kernel interface has no bit for. The spec says
+/// such a value MUST be logged as a warning and SHOULD NOT fail the
+/// container (kernels differ in their last capability): one message each,
+/// naming the JSON path, for the caller to log; the name is then skipped.
+public func capabilityWarnings(_ caps: LinuxCapabilities?, at base: String) -> [String] {
+    guard let caps else { return [] }
     let sets: [(String, [String]?)] = [
         ("bounding", caps.bounding), ("effective", caps.effective), ("inheritable", caps.inheritable),
         ("permitted", caps.permitted), ("ambient", caps.ambient),
     ]
-    var errors: [SpecError] = []
+    var out: [String] = []
     for (setName, names) in sets {
-        for (i, name) in (names ?? []).enumerated() {
-            let path = "process.capabilities.\(setName)[\(i)]"
-            if !matches(name, prefix: "CAP_", allowed: { isUpperASCII($0) || $0 == "_" }) {
-                errors.append(problem(path, "must have the form CAP_NAME, got \(quoted(name))"))
-            } else if LinuxCapabilities.number(of: name) == nil {
-                errors.append(problem(path, "unknown capability \(quoted(name))"))
-            }
+        for (i, name) in (names ?? []).enumerated() where LinuxCapabilities.number(of: name) == nil {
+            out.append("\(base).\(setName)[\(i)]: unknown capability \(quoted(name)), ignored")
         }
     }
-    return errors
+    return out
 }
 
 /// ioPriority class must be known and priority within 0...7.

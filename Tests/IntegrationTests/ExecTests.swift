@@ -115,6 +115,19 @@ final class ExecTests: IntegrationTestCase {
         XCTAssertEqual(statusField(r.stdout, "NoNewPrivs"), "1")
     }
 
+    /// `exec --cap` grants the capability to this process only: bounding,
+    /// effective and permitted, never inheritable or ambient, which would
+    /// carry it into what the process execs (CVE-2022-29162).
+    func testExecCapIsNotInheritable() throws {
+        let (sb, id) = try runningSandbox()
+        let r = sb.swrun(["exec", "--cap", "CAP_NET_ADMIN", id, "grep", "^Cap", "/proc/self/status"])
+        XCTAssertSucceeds(r)
+        let prm = statusField(r.stdout, "CapPrm").flatMap { UInt64($0, radix: 16) } ?? 0
+        XCTAssertNotEqual(prm & (1 << 12), 0, "CAP_NET_ADMIN permitted: \(r)")
+        XCTAssertEqual(statusField(r.stdout, "CapInh"), "0000000000000000", "\(r)")
+        XCTAssertEqual(statusField(r.stdout, "CapAmb"), "0000000000000000", "\(r)")
+    }
+
     func testExecWithTerminalThroughConsoleSocket() throws {
         let (sb, id) = try runningSandbox()
         let sock = sb.dir + "/exec-console.sock"

@@ -156,6 +156,19 @@ final class ProcessTests: IntegrationTestCase {
         XCTAssertEqual(statusField(r.stdout, "CapEff"), Self.capMask([0, 13, 21]))
     }
 
+    /// A name this kernel (or libcap) has no bit for is logged and skipped,
+    /// as the spec asks and runc does: kernels differ in their last capability.
+    func testUnknownCapabilityIsAWarningAndSkipped() throws {
+        let sb = try makeSandbox(args: ["grep", "^Cap", "/proc/self/status"])
+        let caps = ["CAP_CHOWN", "CAP_FLY"]
+        sb.bundle.process["capabilities"] = ["bounding": caps, "permitted": caps, "effective": caps]
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertTrue(r.stderr.contains("CAP_FLY"), "the unknown name is logged: \(r)")
+        XCTAssertEqual(statusField(r.stdout, "CapBnd"), Self.capMask([0]), "\(r)")
+        XCTAssertEqual(statusField(r.stdout, "CapPrm"), Self.capMask([0]), "\(r)")
+    }
+
     func testAmbientCapabilitiesSurviveUserSwitch() throws {
         let sb = try makeSandbox(args: ["grep", "^Cap", "/proc/self/status"])
         let caps = ["CAP_NET_BIND_SERVICE"]

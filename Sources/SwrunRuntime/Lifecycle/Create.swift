@@ -34,6 +34,9 @@ extension Runtime {
         for property in bundle.unknownProperties {
             log.warnUser("config.json: \(property): unknown property, ignored")
         }
+        for warning in capabilityWarnings(spec.process?.capabilities, at: "process.capabilities") {
+            log.warnUser("config.json: \(warning)")
+        }
         try UnsupportedFeatures.check(spec)
         let ownUserNamespace = (spec.linux?.namespaces ?? []).contains { $0.type == "user" }
         if RuntimeBinarySeal.exposes(spec.process?.capabilities, ownUserNamespace: ownUserNamespace) {

@@ -22,6 +22,7 @@ extension Runtime {
         }
         let problems = validateProcessIdentity(process, at: "process")
         if !problems.isEmpty { throw RuntimeError(problems.map(\.description).joined(separator: "\n")) }
+        for warning in capabilityWarnings(process.capabilities, at: "process.capabilities") { log.warnUser(warning) }
         let terminal = process.terminal == true
         if !terminal && options.consoleSocket != nil {
             throw RuntimeError("--console-socket: only valid with a terminal (--tty)")

@@ -18,15 +18,13 @@ public enum Capabilities {
         return r == 0 ? Int(value) : nil
     }
 
-    /// A mask of the names, each looked up; `field` names the config path.
-    /// Names the kernel does not support are ignored, as runc does.
-    public static func mask(_ names: [String]?, field: String) throws -> UInt64 {
+    /// A mask of the names, each looked up. Names libcap or the running
+    /// kernel does not know are skipped, as runc does (create and exec warn
+    /// of them: `capabilityWarnings`).
+    public static func mask(_ names: [String]?) -> UInt64 {
         var mask: UInt64 = 0
-        for (i, name) in (names ?? []).enumerated() {
-            guard let n = number(name) else {
-                throw RuntimeError("\(field)[\(i)]: unknown capability \"\(name)\"")
-            }
-            if n <= lastCap && n < 64 { mask |= 1 << UInt64(n) }
+        for name in names ?? [] {
+            if let n = number(name), n <= lastCap && n < 64 { mask |= 1 << UInt64(n) }
         }
         return mask
     }

@@ -319,7 +319,7 @@ public enum InitPlanCompiler {
         var s: [Step] = []
         let caps = process.capabilities
         if let caps {
-            s.append(.capBoundingLimit(keep: try Capabilities.mask(caps.bounding, field: "process.capabilities.bounding"),
+            s.append(.capBoundingLimit(keep: Capabilities.mask(caps.bounding),
                                        lastCap: Capabilities.lastCap))
             s.append(.keepCaps(true))
         }
@@ -327,13 +327,13 @@ public enum InitPlanCompiler {
         s.append(.setresgid(process.user.gid))
         s.append(.setresuid(process.user.uid))
         if let caps {
-            let permitted = try Capabilities.mask(caps.permitted, field: "process.capabilities.permitted")
-            let inheritable = try Capabilities.mask(caps.inheritable, field: "process.capabilities.inheritable")
-            s.append(.capset(effective: try Capabilities.mask(caps.effective, field: "process.capabilities.effective"),
+            let permitted = Capabilities.mask(caps.permitted)
+            let inheritable = Capabilities.mask(caps.inheritable)
+            s.append(.capset(effective: Capabilities.mask(caps.effective),
                              permitted: permitted, inheritable: inheritable))
             // The kernel allows an ambient capability only if it is both
             // permitted and inheritable; like runc, others are skipped.
-            let ambient = try Capabilities.mask(caps.ambient, field: "process.capabilities.ambient") & permitted & inheritable
+            let ambient = Capabilities.mask(caps.ambient) & permitted & inheritable
             if ambient != 0 { s.append(.ambient(raise: ambient, lastCap: Capabilities.lastCap)) }
         }
         return s

@@ -78,11 +78,11 @@ enum ExecVerb: Verb {
         let caps = args.strings("--cap")
         if !caps.isEmpty {
             var c = p.capabilities ?? LinuxCapabilities()
+            // Not inheritable nor ambient: a capability there would survive
+            // into what the process execs (runc's CVE-2022-29162).
             c.bounding = (c.bounding ?? []) + caps
             c.effective = (c.effective ?? []) + caps
             c.permitted = (c.permitted ?? []) + caps
-            c.inheritable = (c.inheritable ?? []) + caps
-            c.ambient = (c.ambient ?? []) + caps
             p.capabilities = c
         }
         return p
