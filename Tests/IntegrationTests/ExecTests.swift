@@ -115,6 +115,17 @@ final class ExecTests: IntegrationTestCase {
         XCTAssertEqual(statusField(r.stdout, "NoNewPrivs"), "1")
     }
 
+    /// `exec --env NAME=V` replaces the config's NAME instead of adding a
+    /// second entry that programs looking up the first one never see.
+    func testExecEnvReplacesTheConfigsVariable() throws {
+        let (sb, id) = try runningSandbox()
+        let r = sb.swrun(["exec", "--env", "PATH=/bin:/custom", "--env", "NEW=1", id, "env"])
+        XCTAssertSucceeds(r)
+        let env = lines(r.stdout)
+        XCTAssertEqual(env.filter { $0.hasPrefix("PATH=") }, ["PATH=/bin:/custom"], "\(r)")
+        XCTAssertEqual(env.filter { $0.hasPrefix("NEW=") }, ["NEW=1"], "\(r)")
+    }
+
     /// `exec --cap` grants the capability to this process only: bounding,
     /// effective and permitted, never inheritable or ambient, which would
     /// carry it into what the process execs (CVE-2022-29162).

@@ -57,6 +57,29 @@ final class HookTests: IntegrationTestCase {
         XCTAssertEqual(logLines(sb).last?.state["status"] as? String, "stopped")
     }
 
+    /// A hook without `env` runs with the runtime's environment (runc's
+    /// exec.Cmd with a nil Env, crun alike), so PATH lookups in it work; an
+    /// empty `env` is an empty environment.
+    func testHookWithoutEnvGetsTheRuntimesEnvironment() throws {
+        let sb = try makeSandbox(args: ["true"])
+        let script = sb.dir + "/env-hook.sh"
+        try writeFile(script, "#!/bin/sh\necho \"$1 marker=${SWRUN_HOOK_MARKER:-unset}\" >> \(sb.dir)/env.log\n", mode: 0o755)
+        sb.bundle.config["hooks"] = [
+            "prestart": [["path": script, "args": [script, "none"]], ["path": script, "args": [script, "empty"], "env": [String]()]],
+            "createContainer": [["path": script, "args": [script, "inside"]]],
+        ]
+        try sb.bundle.writeConfig()
+        let id = sb.newID()
+        let r = runProcess([sb.binary, "--root", sb.stateRoot, "run", "--bundle", sb.bundle.path, id],
+                           env: ["SWRUN_HOOK_MARKER": "from-the-runtime"])
+        XCTAssertSucceeds(r)
+        let log = lines(readFile(sb.dir + "/env.log") ?? "")
+        XCTAssertTrue(log.contains("none marker=from-the-runtime"), "\(log)")
+        XCTAssertTrue(log.contains("empty marker=unset"), "\(log)")
+        try swrunOnly("runc 1.1.5 gives createContainer hooks its init's environment, by then the container process's")
+        XCTAssertTrue(log.contains("inside marker=from-the-runtime"), "\(log)")
+    }
+
     func testCreateRuntimeHookSeesTheContainersNamespacesBeforePivot() throws {
         let sb = try makeSandbox(args: ["true"])
         let script = try hookScript(sb, body: "pid=$(sed 's/.*\"pid\":\\([0-9]*\\).*/\\1/'); readlink /proc/$pid/ns/net > \(sb.dir)/netns; readlink /proc/$pid/root > \(sb.dir)/root")

@@ -49,7 +49,8 @@ enum HookRunner {
         posix_spawnattr_setsigmask(&attr, &empty)
         posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK))
         let argv = (hook.args?.isEmpty == false ? hook.args! : [hook.path]).map { strdup($0) } + [nil]
-        let envp = (hook.env ?? []).map { strdup($0) } + [nil]
+        // Without `env` a hook gets the runtime's environment (runc, crun).
+        let envp = (hook.env ?? Sys.environment()).map { strdup($0) } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
         let r = posix_spawn(&pid, hook.path, &actions, &attr, argv, envp)

@@ -183,7 +183,8 @@ public enum InitPlanCompiler {
 
     static func hookStep(_ hook: Hook, _ stateFd: Int32) throws -> Step {
         guard stateFd >= 0 else { throw RuntimeError("hooks: no fd for the hooks' state") }
-        return .runHook(path: hook.path, args: hook.args ?? [], env: hook.env ?? [],
+        // Without `env` a hook gets the runtime's environment (runc, crun).
+        return .runHook(path: hook.path, args: hook.args ?? [], env: hook.env ?? Sys.environment(),
                         timeoutSeconds: hook.timeout ?? 0, stateFd: stateFd)
     }
 

@@ -137,6 +137,17 @@ public enum Sys {
         return String(cString: p)
     }
 
+    /// This process's own environment, as `NAME=value` strings.
+    static func environment() -> [String] {
+        var out: [String] = []
+        var p = environ
+        while let entry = p.pointee {
+            out.append(String(cString: entry))
+            p += 1
+        }
+        return out
+    }
+
     public static func getcwd() -> String {
         var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         return Glibc.getcwd(&buf, buf.count) != nil ? String(cString: buf) : "/"

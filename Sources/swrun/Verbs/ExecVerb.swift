@@ -56,7 +56,7 @@ enum ExecVerb: Verb {
         p.args = command
         p.terminal = args.bool("--tty")
         p.consoleSize = nil
-        p.env = (p.env ?? []) + args.strings("--env")
+        p.env = Environment.merging(p.env ?? [], overrides: args.strings("--env"))
         if let cwd = args.string("--cwd") { p.cwd = cwd }
         if let user = args.string("--user") {
             let parts = user.split(separator: ":", omittingEmptySubsequences: false)
