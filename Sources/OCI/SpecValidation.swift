@@ -409,25 +409,27 @@ private let ipcSysctls: Set<String> = [
 
 /// A sysctl may only be set when the namespace it belongs to is the
 /// container's own; otherwise it would change the host (runc's rule).
+/// The namespace a sysctl belongs to; nil for one the kernel does not
+/// namespace (setting it changes the host).
+public func sysctlNamespace(_ key: String) -> NamespaceKind? {
+    if ipcSysctls.contains(key) || key.hasPrefix("fs.mqueue.") { return .ipc }
+    if key.hasPrefix("net.") { return .network }
+    if key == "kernel.hostname" || key == "kernel.domainname" { return .uts }
+    return nil
+}
+
 func checkSysctlNamespaces(_ spec: Spec) -> [SpecError] {
     var errors: [SpecError] = []
     for key in (spec.linux?.sysctl ?? [:]).keys.sorted() where !key.isEmpty {
         let path = JSONPath.key("linux.sysctl", key)
-        let needed: NamespaceKind?
-        if ipcSysctls.contains(key) || key.hasPrefix("fs.mqueue.") {
-            needed = .ipc
-        } else if key.hasPrefix("net.") {
-            needed = .network
-        } else if key == "kernel.hostname" || key == "kernel.domainname" {
-            needed = .uts
-        } else {
-            needed = nil
-        }
-        guard let needed else {
+        guard let needed = sysctlNamespace(key) else {
             errors.append(problem(path, "is not namespaced; setting it would change the host"))
             continue
         }
-        if !hasNamespace(spec, needed) {
+        if key == "kernel.hostname" {
+            // runc: "sysctl kernel.hostname is not allowed as it conflicts with the OCI hostname field"
+            errors.append(problem(path, "is not allowed as it conflicts with the OCI \"hostname\" field"))
+        } else if !hasNamespace(spec, needed) {
             errors.append(problem(path, "requires \(needed == .ipc ? "an" : "a") \(needed.rawValue) namespace (\(missingNamespace(needed)))"))
         }
     }

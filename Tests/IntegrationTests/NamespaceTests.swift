@@ -180,4 +180,27 @@ final class NamespaceTests: IntegrationTestCase {
         let inside = Int(out.last ?? "") ?? 0
         XCTAssertGreaterThanOrEqual(inside, hostUptime + 864000 - 5, "boottime offset not applied: \(r)")
     }
+
+    /// Sysctls that would change the host, or fight another field, are
+    /// refused before anything is made (as runc does): a network sysctl in
+    /// a joined namespace that is the host's, and kernel.hostname.
+    func testSysctlsThatWouldReachTheHostAreRefused() throws {
+        let sb = try makeSandbox(args: ["true"])
+        sb.bundle.setNamespace("network", path: "/proc/\(getpid())/ns/net")
+        var l = sb.bundle.linux
+        l["sysctl"] = ["net.ipv4.ip_forward": "1"]
+        sb.bundle.linux = l
+        let host = try sb.run(sb.newID())
+        XCTAssertNotEqual(host.status, 0, "\(host)")
+        XCTAssertTrue(host.stderr.contains("net.ipv4.ip_forward"), "\(host)")
+        XCTAssertTrue(host.stderr.contains("host") || host.stderr.contains("runtime's own"), "\(host)")
+
+        sb.bundle.setNamespace("network")
+        l = sb.bundle.linux
+        l["sysctl"] = ["kernel.hostname": "other"]
+        sb.bundle.linux = l
+        let hostname = try sb.run(sb.newID())
+        XCTAssertNotEqual(hostname.status, 0, "\(hostname)")
+        XCTAssertTrue(hostname.stderr.contains("kernel.hostname") && hostname.stderr.contains("conflicts"), "\(hostname)")
+    }
 }

@@ -257,6 +257,8 @@ final class ValidationTests: XCTestCase {
                       path: #"linux.sysctl["net.ipv4.ip_forward"]"#, message: "requires a network namespace")
         assertInvalid(.valid { $0.linux?.namespaces = [LinuxNamespace(kind: .mount)]; $0.linux?.sysctl = ["kernel.sem": "1"] },
                       path: #"linux.sysctl["kernel.sem"]"#, message: "requires an ipc namespace")
+        assertInvalid(.valid { $0.linux?.sysctl = ["kernel.hostname": "x"] },
+                      path: #"linux.sysctl["kernel.hostname"]"#, message: "conflicts with the OCI \"hostname\" field")
         assertInvalid(.valid { $0.linux?.sysctl = ["vm.swappiness": "10"] },
                       path: #"linux.sysctl["vm.swappiness"]"#, message: "is not namespaced")
     }

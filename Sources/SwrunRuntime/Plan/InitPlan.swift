@@ -156,6 +156,7 @@ public enum InitPlanCompiler {
                   key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) else {
                 throw RuntimeError("linux.sysctl: invalid key \"\(key)\"")
             }
+            try refuseHostNamespace(sysctl: key, linux: linux)
             s.append(.writeFile(path: "/proc/sys/" + String(key.map { $0 == "." ? "/" : $0 }), content: value))
         }
         for p in linux.readonlyPaths ?? [] { s.append(.readonlyPath(p)) }
@@ -179,6 +180,17 @@ public enum InitPlanCompiler {
         s.append(.exec)
         plan.steps = s
         return plan
+    }
+
+    /// A sysctl of a namespace joined by path that is the runtime's own
+    /// (the host's, as `"path": "/proc/1/ns/net"` names it) would change
+    /// the host: refused, as runc does.
+    static func refuseHostNamespace(sysctl key: String, linux: Linux) throws {
+        guard let kind = sysctlNamespace(key), let path = linux.namespace(kind)?.path, !path.isEmpty,
+              let theirs = Sys.fileIdentity(path),
+              let ours = Sys.fileIdentity("/proc/self/ns/" + ExecPlanCompiler.procName(kind.rawValue)),
+              theirs == ours else { return }
+        throw RuntimeError("linux.sysctl[\"\(key)\"]: the \(kind.rawValue) namespace \(path) is the runtime's own: setting it would change the host")
     }
 
     static func hookStep(_ hook: Hook, _ stateFd: Int32) throws -> Step {
