@@ -34,11 +34,11 @@ final class CgroupHierarchyTests: XCTestCase {
 
     func testPathsAbsoluteRelativeAndDefault() {
         let hs = CgroupHierarchy.discover(mountinfo: mountinfo, procCgroup: procCgroup)
-        let abs = HybridCgroupManager(hierarchies: hs, cgroupsPath: "/pods/c1", id: "c1")
+        let abs = ContainerCgroups(hierarchies: hs, cgroupsPath: "/pods/c1", id: "c1")
         XCTAssertEqual(abs.paths[3], "/sys/fs/cgroup/memory/pods/c1")
-        let rel = HybridCgroupManager(hierarchies: hs, cgroupsPath: "pods/c1", id: "c1")
+        let rel = ContainerCgroups(hierarchies: hs, cgroupsPath: "pods/c1", id: "c1")
         XCTAssertEqual(rel.paths[3], "/sys/fs/cgroup/memory/machine/m1/pods/c1")
-        let def = HybridCgroupManager(hierarchies: hs, cgroupsPath: nil, id: "c9")
+        let def = ContainerCgroups(hierarchies: hs, cgroupsPath: nil, id: "c9")
         XCTAssertEqual(def.paths[0], "/sys/fs/cgroup/unified/user.slice/c9")
     }
 

@@ -255,7 +255,7 @@ final class CgroupDeviceProgramKernelTests: XCTestCase {
 
     func testManagerAttachesProgramWithoutV1DevicesController() throws {
         guard let v2 = CgroupHierarchy.current().first(where: \.isV2) else { return }
-        let manager = HybridCgroupManager(hierarchies: [v2], cgroupsPath: "/swrun-bpftest-\(getpid())-mgr", id: "x")
+        let manager = V2Driver(ContainerCgroups(hierarchies: [v2], cgroupsPath: "/swrun-bpftest-\(getpid())-mgr", id: "x"))
         made += try manager.create()
         try manager.apply(deviceRules: [deny("c", 1, 3, "r")] + DeviceRule.defaults + [deny("c", 1, 5, "rwm")])
         XCTAssertEqual(try run(in: manager.paths[0], "(: < /dev/null) && echo null-ok; (: < /dev/zero) || echo zero-denied"),
@@ -264,7 +264,7 @@ final class CgroupDeviceProgramKernelTests: XCTestCase {
 
     func testNoDevicesControllerAndNoV2IsRefused() {
         let cpu = CgroupHierarchy(mountPoint: "/nonexistent/cpu", controllers: ["cpu"], isV2: false, ownPath: "/")
-        let manager = HybridCgroupManager(hierarchies: [cpu], cgroupsPath: "/x", id: "x")
+        let manager = V1Driver(ContainerCgroups(hierarchies: [cpu], cgroupsPath: "/x", id: "x"))
         XCTAssertThrowsError(try manager.apply(deviceRules: DeviceRule.defaults)) {
             XCTAssertTrue("\($0)".contains("neither a v1 devices controller nor a cgroup v2 hierarchy"), "\($0)")
         }

@@ -36,11 +36,8 @@ final class FreezerV2KernelTests: XCTestCase {
     }
 
     /// The container's cgroups as pause and resume see them: only v2.
-    private func containerCgroups() -> ContainerCgroups {
-        var r = ContainerRecord(id: "f", bundle: "/b", rootfs: "/b/r", created: "t", owner: "",
-                                annotations: nil, ownPidNamespace: true)
-        r.cgroupPaths = [cgroup]
-        return ContainerCgroups(r, hierarchies: CgroupHierarchy.current().filter(\.isV2))
+    private func containerCgroups() -> V2Driver {
+        V2Driver(ContainerCgroups(recorded: [cgroup], created: [], in: CgroupHierarchy.current().filter(\.isV2)))
     }
 
     private func lineCount() -> Int {
@@ -62,16 +59,16 @@ final class FreezerV2KernelTests: XCTestCase {
 
         let cg = containerCgroups()
         XCTAssertEqual(cg.paths, [cgroup])
-        XCTAssertFalse(Freezer.isFrozen(cg))
-        try Freezer.freeze(cg)
-        XCTAssertTrue(Freezer.isFrozen(cg))
+        XCTAssertFalse(cg.isFrozen())
+        try cg.freeze()
+        XCTAssertTrue(cg.isFrozen())
         XCTAssertTrue(try Sys.readText(cgroup + "/cgroup.events").contains("frozen 1"), "freeze returned once the kernel said frozen")
         let frozenAt = lineCount()
         Sys.sleepMillis(200)
         XCTAssertEqual(lineCount(), frozenAt, "a frozen writer writes nothing")
 
-        try Freezer.thaw(cg)
-        XCTAssertFalse(Freezer.isFrozen(cg))
+        try cg.thaw()
+        XCTAssertFalse(cg.isFrozen())
         XCTAssertTrue(try Sys.readText(cgroup + "/cgroup.events").contains("frozen 0"))
         XCTAssertTrue(waitForTicks(beyond: frozenAt), "the writer goes on after thaw")
     }

@@ -124,19 +124,20 @@ final class StateStoreTests: XCTestCase {
 
     func testStatusIsDerivedFromTheInit() throws {
         var r = record("s")
-        XCTAssertEqual(StatusResolver.status(of: r), .creating, "our own process is the live creator")
+        XCTAssertEqual(StatusResolver.status(of: r, isFrozen: { _ in false }), .creating, "our own process is the live creator")
         r.creatorStartTime += 1
-        XCTAssertEqual(StatusResolver.status(of: r), .stopped, "a dead creator means a crashed create")
+        XCTAssertEqual(StatusResolver.status(of: r, isFrozen: { _ in false }), .stopped, "a dead creator means a crashed create")
         r.status = .created
-        XCTAssertEqual(StatusResolver.status(of: r), .stopped, "no init recorded")
+        XCTAssertEqual(StatusResolver.status(of: r, isFrozen: { _ in false }), .stopped, "no init recorded")
         r.pid = getpid()
         r.initStartTime = ProcStat.read(pid: getpid())!.startTime
         r.status = .created
-        XCTAssertEqual(StatusResolver.status(of: r), .created)
+        XCTAssertEqual(StatusResolver.status(of: r, isFrozen: { _ in false }), .created)
         r.status = .running
-        XCTAssertEqual(StatusResolver.status(of: r), .running)
+        XCTAssertEqual(StatusResolver.status(of: r, isFrozen: { _ in false }), .running)
+        XCTAssertEqual(StatusResolver.status(of: r, isFrozen: { _ in true }), .paused, "frozen cgroups: paused")
         r.initStartTime! += 1
-        XCTAssertEqual(StatusResolver.status(of: r), .stopped, "a reused pid is not our init")
+        XCTAssertEqual(StatusResolver.status(of: r, isFrozen: { _ in false }), .stopped, "a reused pid is not our init")
     }
 }
 

@@ -8,9 +8,10 @@ public struct CgroupHierarchy: Equatable {
     /// This process's own cgroup in the hierarchy, from /proc/self/cgroup.
     public var ownPath: String
 
-    /// Parses /proc/self/mountinfo and /proc/self/cgroup. Byte-level on
-    /// purpose: this runs on every create, and String splitting cost a
-    /// quarter of a millisecond here.
+    /// Every cgroup mount in /proc/self/mountinfo, with this process's own
+    /// path in each from /proc/self/cgroup. Byte-level on purpose: this
+    /// runs on every create, and String splitting cost a quarter of a
+    /// millisecond here.
     public static func discover(mountinfo: String, procCgroup: String) -> [CgroupHierarchy] {
         // "5:cpu,cpuacct:/a/b" → (["cpu", "cpuacct"], "/a/b"); v2 is "0::/a".
         var own: [(controllers: [String], path: String)] = []
@@ -29,9 +30,10 @@ public struct CgroupHierarchy: Equatable {
                   dash + 1 < fields.count else { continue }
             let fstype = fields[dash + 1]
             if fstype.elementsEqual("cgroup2".utf8) {
-                guard !seen.contains([]) else { continue }
-                seen.append([])
-                out.append(CgroupHierarchy(mountPoint: unescape(string(fields[4])), controllers: [], isV2: true, ownPath: v2Own))
+                // Each mount point: which one a driver uses is CgroupLayout's choice.
+                let mountPoint = unescape(string(fields[4]))
+                guard !out.contains(where: { $0.isV2 && $0.mountPoint == mountPoint }) else { continue }
+                out.append(CgroupHierarchy(mountPoint: mountPoint, controllers: [], isV2: true, ownPath: v2Own))
             } else if fstype.elementsEqual("cgroup".utf8), dash + 3 < fields.count {
                 let ctrls = split(fields[dash + 3], 0x2c)
                     .filter { !notControllers.contains($0) && !$0.hasPrefix("release_agent") }

@@ -11,13 +11,8 @@ enum CgroupProcesses {
         return seen.sorted()
     }
 
-    /// SIGKILLs everything in the cgroups until they are empty (bounded).
-    /// A v2 cgroup.kill does it in one write, racing no fork.
-    static func killAll(_ paths: [String]) {
-        for p in paths where Sys.exists(p + "/cgroup.kill") {
-            try? Sys.writeExisting(p + "/cgroup.kill", "1")
-        }
-        Freezer.thawForKill(paths)
+    /// SIGKILLs every live process in the cgroups until none is left (bounded).
+    static func killUntilEmpty(_ paths: [String]) {
         for _ in 0..<200 {
             let live = pids(paths).filter { ProcStat.read(pid: $0).map { !$0.isDead } ?? false }
             if live.isEmpty { return }

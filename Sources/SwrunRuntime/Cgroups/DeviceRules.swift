@@ -69,3 +69,9 @@ public struct DeviceRule: Equatable {
         return out
     }
 }
+
+extension DeviceRule {
+    static var noController: RuntimeError {
+        RuntimeError("linux.resources.devices: this host has neither a v1 devices controller nor a cgroup v2 hierarchy to enforce device rules with")
+    }
+}

@@ -53,9 +53,8 @@ extension Runtime {
         let listenFds = SocketActivation.fdCount()
         try checkPreservedFds(options.preserveFds, after: listenFds)
         let mountinfo = (try? Sys.readText("/proc/self/mountinfo")) ?? ""
-        let hierarchies = CgroupHierarchy.discover(mountinfo: mountinfo,
-                                                   procCgroup: (try? Sys.readText("/proc/self/cgroup")) ?? "")
-        var warmup = MigrationWarmup(hierarchies)
+        let layout = CgroupLayout.detect(mountinfo: mountinfo, procCgroup: (try? Sys.readText("/proc/self/cgroup")) ?? "")
+        var warmup = MigrationWarmup(layout.hierarchies)
         defer { warmup.finish() }
 
         let ownPidNS = (spec.linux?.namespaces ?? []).contains { $0.type == "pid" && ($0.path ?? "").isEmpty }
@@ -66,9 +65,10 @@ extension Runtime {
         record.seccomp = spec.linux?.seccomp
         record.hooks = spec.hooks
         let runtimeHooks = (spec.hooks?.prestart ?? []) + (spec.hooks?.createRuntime ?? [])
-        let cgroups = HybridCgroupManager(hierarchies: hierarchies, cgroupsPath: spec.linux?.cgroupsPath, id: id)
+        let cgroups = layout.driver(cgroupsPath: spec.linux?.cgroupsPath, id: id)
         // Recorded before they exist: should this process die half-way,
         // delete removes what it made, and only that.
+        record.cgroupDriver = cgroups.kind
         record.cgroupPaths = cgroups.paths
         record.createdCgroupDirs = cgroups.missingDirectories()
         let lock = try store.create(record)
@@ -102,8 +102,8 @@ extension Runtime {
             if let uid = spec.process?.user.uid, let passwd = Passwd.read(rootfs: bundle.rootfs) {
                 input.homeDirectory = Passwd.home(uid: uid, passwd: passwd)
             }
-            input.cgroupBinds = zip(hierarchies, cgroups.paths).map { h, path in
-                MountPlan.CgroupBind(name: h.containerName(hostHasOnlyV2: hierarchies.count == 1), hostPath: path)
+            input.cgroupBinds = zip(cgroups.hierarchies, cgroups.paths).map { h, path in
+                MountPlan.CgroupBind(name: h.containerName(hostHasOnlyV2: cgroups.kind == .v2), hostPath: path)
             }
             let plan = try InitPlanCompiler.compile(input)
             PhaseTimer.mark("compile plan")
@@ -117,11 +117,11 @@ extension Runtime {
             }
             try cgroups.checkNotFrozen()
             try cgroups.apply(deviceRules: try DeviceRule.rules(for: spec))
-            try ResourceApplier(hierarchies: hierarchies, paths: cgroups.paths).apply(spec.linux?.resources)
+            try cgroups.apply(spec.linux?.resources)
             PhaseTimer.mark("create cgroups")
 
             // On v2 the child is born in its cgroup (CLONE_INTO_CGROUP).
-            let cgroupFd = cgroups.openV2Directory()
+            let cgroupFd = cgroups.openCloneTarget()
             defer { Sys.close(cgroupFd) }
             let child = try InitProcess.spawn(plan, consoleFd: consoleFd, cgroupFd: cgroupFd)
             Sys.close(consoleFd)
@@ -132,7 +132,7 @@ extension Runtime {
             PhaseTimer.mark("clone")
             try child.writeIDMaps()
             try child.proceed()
-            try cgroups.add(pid: child.pid)
+            try cgroups.add(pid: child.pid, role: "the init")
             warmup.finish()
             try NetDevices.move(spec.linux?.netDevices, initPid: child.pid)
             if let adj = spec.process?.oomScoreAdj { try child.setOOMScoreAdj(adj) }

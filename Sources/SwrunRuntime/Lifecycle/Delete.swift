@@ -35,29 +35,22 @@ extension Runtime {
                 return
             }
         }
-        let status = StatusResolver.status(of: record)
+        let cgroups = Runtime.cgroupDriver(of: record)
+        let status = StatusResolver.status(of: record, isFrozen: { _ in cgroups.isFrozen() })
         if status != .stopped {
             guard force else {
                 throw RuntimeError("cannot delete container \(id) that is not stopped: \(status.rawValue)")
             }
             if let pid = record.pid, StatusResolver.initAlive(record) {
                 _ = Glibc.kill(pid, SIGKILL)
-                Freezer.thawForKill(record.madeCgroupPaths)
+                cgroups.thawForKill()
                 waitUntilDead(record)
             }
         }
         PhaseTimer.mark("delete kill")
         // Without a pid namespace of its own, the container's other
-        // processes outlive its init. Cgroups that rmdir takes were empty:
-        // only where one stays is there anything to kill, and only in the
-        // cgroups swrun made: one the caller made beforehand may hold
-        // processes that are not the container's.
-        let removed = CgroupDirectories.removeIfEmpty(record.createdCgroupDirs)
-        let left = record.madeCgroupPaths.filter { !removed.contains($0) }
-        if !left.isEmpty {
-            CgroupProcesses.killAll(left)
-            CgroupDirectories.remove(record.createdCgroupDirs.filter { !removed.contains($0) })
-        }
+        // processes outlive its init: destroy kills those in its cgroups.
+        cgroups.destroy()
         PhaseTimer.mark("delete cgroups")
         store.remove(id)
         lock.release()

@@ -6,20 +6,20 @@ extension Runtime {
     public func events(id: String, statsOnly: Bool, intervalMillis: Int, emit: (ContainerEvent) -> Void) throws {
         try StateStore.validate(id: id)
         let record = try store.load(id)
-        guard StatusResolver.status(of: record) != .stopped else { throw RuntimeError("container \(id) is not running") }
-        let cg = ContainerCgroups(record)
+        guard Runtime.status(of: record) != .stopped else { throw RuntimeError("container \(id) is not running") }
+        let cgroups = Runtime.cgroupDriver(of: record)
         if statsOnly {
-            emit(ContainerEvent(type: "stats", id: id, data: StatsCollector.collect(cg)))
+            emit(ContainerEvent(type: "stats", id: id, data: cgroups.stats()))
             return
         }
-        var ooms = StatsCollector.oomKills(cg)
+        var ooms = cgroups.oomKills()
         var elapsed = intervalMillis
-        while StatusResolver.status(of: record) != .stopped {
-            let now = StatsCollector.oomKills(cg)
+        while Runtime.status(of: record) != .stopped {
+            let now = cgroups.oomKills()
             if now > ooms { emit(ContainerEvent(type: "oom", id: id, data: nil)) }
             ooms = now
             if elapsed >= intervalMillis {
-                emit(ContainerEvent(type: "stats", id: id, data: StatsCollector.collect(cg)))
+                emit(ContainerEvent(type: "stats", id: id, data: cgroups.stats()))
                 elapsed = 0
             }
             Sys.sleepMillis(100)

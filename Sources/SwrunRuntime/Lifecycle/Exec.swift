@@ -36,7 +36,7 @@ extension Runtime {
         var locked = true
         defer { if locked { lock.release() } }
         let record = try store.load(id)
-        let status = StatusResolver.status(of: record)
+        let status = Runtime.status(of: record)
         switch status {
         case .created, .running: break
         case .paused: throw RuntimeError("cannot exec in a paused container")
@@ -70,7 +70,7 @@ extension Runtime {
         let namespaces = try namespacesToJoin(initPid)
         // Re-executing (if it must) drops the lock with its close-on-exec fd.
         try sealIfExposed(record, created: status == .created, process: process, namespaces: namespaces)
-        let cgroups = ContainerCgroups(record)
+        let cgroups = Runtime.cgroupDriver(of: record)
         var warmup = MigrationWarmup(cgroups.hierarchies)
         defer { warmup.finish() }
         if !(process.env ?? []).contains(where: { $0.hasPrefix("HOME=") }) {
@@ -92,7 +92,7 @@ extension Runtime {
             sigprocmask(SIG_BLOCK, &mask, nil)
         }
         // On v2 the process is born in the container's cgroup.
-        let cgroupFd = cgroups.v2Dir.flatMap { try? Sys.open($0, O_RDONLY | O_DIRECTORY) } ?? -1
+        let cgroupFd = cgroups.openCloneTarget()
         defer { Sys.close(cgroupFd) }
         var child = try InitProcess.spawn(plan, consoleFd: consoleFd, cgroupFd: cgroupFd, role: "the exec process")
         child.operation = "exec"
@@ -100,8 +100,7 @@ extension Runtime {
         Sys.close(consoleFd)
         consoleFd = -1
         do {
-            try CgroupProcesses.join(pid: child.pid, hierarchies: cgroups.hierarchies, paths: cgroups.paths,
-                                     role: "the exec process")
+            try cgroups.add(pid: child.pid, role: "the exec process")
             warmup.finish()
             PhaseTimer.mark("exec join cgroups")
             if let adj = process.oomScoreAdj { try child.setOOMScoreAdj(adj) }

@@ -13,7 +13,7 @@ extension Runtime {
         let lock = try store.lock(id, exclusive: false)
         defer { lock.release() }
         let record = try store.load(id)
-        let status = StatusResolver.status(of: record)
+        let status = Runtime.status(of: record)
         if status == .stopped && all {
             for p in containerPids(record) { _ = Glibc.kill(p, signal) }
             return
@@ -21,7 +21,7 @@ extension Runtime {
         guard status != .stopped else { throw RuntimeError("container not running") }
         if all { try signalAll(record, signal) } else { try signalInit(record, signal) }
         // A frozen process acts on SIGKILL only once thawed.
-        if status == .paused && signal == SIGKILL { try? Freezer.thaw(ContainerCgroups(record)) }
+        if status == .paused && signal == SIGKILL { try? Runtime.cgroupDriver(of: record).thaw() }
     }
 
     func signalInit(_ record: ContainerRecord, _ sig: Int32) throws {
@@ -39,9 +39,7 @@ extension Runtime {
     }
 
     func signalAll(_ record: ContainerRecord, _ sig: Int32) throws {
-        if sig == SIGKILL, let v2 = record.madeCgroupPaths.first(where: { Sys.exists($0 + "/cgroup.kill") }) {
-            try? Sys.writeExisting(v2 + "/cgroup.kill", "1")
-        }
+        if sig == SIGKILL { Runtime.cgroupDriver(of: record).killAtOnce() }
         let pids = containerPids(record)
         if pids.isEmpty, StatusResolver.initAlive(record) { try signalInit(record, sig) }
         for p in pids { _ = Glibc.kill(p, sig) }
@@ -51,12 +49,12 @@ extension Runtime {
     /// the caller made beforehand, which others may share, only those in
     /// the container's own pid namespace (none can be told apart without).
     func containerPids(_ record: ContainerRecord) -> [Int32] {
-        let made = record.madeCgroupPaths
-        let shared = record.cgroupPaths.filter { !made.contains($0) }
-        var pids = Set(CgroupProcesses.pids(made))
+        let driver = Runtime.cgroupDriver(of: record)
+        let shared = driver.cgroups.sharedPaths
+        var pids = Set(driver.pids(in: driver.cgroups.madePaths))
         if !shared.isEmpty, record.ownPidNamespace, let initPid = record.pid, StatusResolver.initAlive(record),
            let ns = Sys.fileIdentity("/proc/\(initPid)/ns/pid") {
-            for p in CgroupProcesses.pids(shared) where Sys.fileIdentity("/proc/\(p)/ns/pid") == ns { pids.insert(p) }
+            for p in driver.pids(in: shared) where Sys.fileIdentity("/proc/\(p)/ns/pid") == ns { pids.insert(p) }
         }
         return pids.sorted()
     }

@@ -6,8 +6,8 @@ extension Runtime {
         let lock = try store.lock(id)
         defer { lock.release() }
         let record = try store.load(id)
-        switch StatusResolver.status(of: record) {
-        case .running: try Freezer.freeze(ContainerCgroups(record))
+        switch Runtime.status(of: record) {
+        case .running: try Runtime.cgroupDriver(of: record).freeze()
         case .paused: throw RuntimeError("container \(id) is already paused")
         case let s: throw RuntimeError("container \(id) is not running: \(s.rawValue)")
         }
@@ -18,9 +18,9 @@ extension Runtime {
         let lock = try store.lock(id)
         defer { lock.release() }
         let record = try store.load(id)
-        guard StatusResolver.status(of: record) == .paused else {
+        guard Runtime.status(of: record) == .paused else {
             throw RuntimeError("container \(id) is not paused")
         }
-        try Freezer.thaw(ContainerCgroups(record))
+        try Runtime.cgroupDriver(of: record).thaw()
     }
 }

@@ -3,6 +3,6 @@ extension Runtime {
     public func pids(id: String) throws -> [Int32] {
         try StateStore.validate(id: id)
         let record = try store.load(id)
-        return CgroupProcesses.pids(record.cgroupPaths)
+        return Runtime.cgroupDriver(of: record).pids()
     }
 }

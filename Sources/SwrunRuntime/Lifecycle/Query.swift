@@ -15,7 +15,7 @@ extension Runtime {
     }
 
     static func ociState(_ r: ContainerRecord) -> ContainerState {
-        let status = StatusResolver.status(of: r)
+        let status = Runtime.status(of: r)
         var s = ContainerState(ociVersion: r.ociVersion, id: r.id, status: status,
                                pid: status == .stopped ? 0 : r.pid.map(Int.init), bundle: r.bundle)
         s.annotations = r.annotations

@@ -16,7 +16,7 @@ extension Runtime {
         let lock = try store.lock(id)
         defer { lock.release() }
         var record = try created ?? store.load(id)
-        switch StatusResolver.status(of: record) {
+        switch Runtime.status(of: record) {
         case .created: break
         case .stopped: throw RuntimeError("cannot start a container that has stopped")
         case .running: throw RuntimeError("cannot start an already running container")

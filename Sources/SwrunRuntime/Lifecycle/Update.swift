@@ -6,12 +6,12 @@ extension Runtime {
         let lock = try store.lock(id)
         defer { lock.release() }
         let record = try store.load(id)
-        guard StatusResolver.status(of: record) != .stopped else {
+        guard Runtime.status(of: record) != .stopped else {
             throw RuntimeError("cannot update a stopped container")
         }
         if let d = resources.devices, !d.isEmpty {
             throw RuntimeError("linux.resources.devices: update of device rules is not supported")
         }
-        try ContainerCgroups(record).applier.apply(resources, updating: true)
+        try Runtime.cgroupDriver(of: record).update(resources)
     }
 }

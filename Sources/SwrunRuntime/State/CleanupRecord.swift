@@ -10,6 +10,7 @@ struct CleanupRecord: Codable, Equatable {
     var ownPidNamespace: Bool
     var cgroupPaths: [String]
     var createdCgroupDirs: [String]
+    var cgroupDriver: CgroupDriverKind?
 
     init(_ record: ContainerRecord) {
         pid = record.pid
@@ -17,6 +18,7 @@ struct CleanupRecord: Codable, Equatable {
         ownPidNamespace = record.ownPidNamespace
         cgroupPaths = record.cgroupPaths
         createdCgroupDirs = record.createdCgroupDirs
+        cgroupDriver = record.cgroupDriver
     }
 
     /// A record that delete can act on: running unless the init is gone,
@@ -29,6 +31,7 @@ struct CleanupRecord: Codable, Equatable {
         r.initStartTime = initStartTime
         r.cgroupPaths = cgroupPaths
         r.createdCgroupDirs = createdCgroupDirs
+        r.cgroupDriver = cgroupDriver
         return r
     }
 }

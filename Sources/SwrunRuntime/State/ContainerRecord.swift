@@ -24,10 +24,9 @@ public struct ContainerRecord: Codable, Equatable {
     public var cgroupPaths: [String]
     /// Directories swrun created (deepest first): the only ones delete removes.
     public var createdCgroupDirs: [String]
-    /// The container's cgroups that swrun made, so that only swrun's
-    /// processes are in them: kill --all and delete may act on all of them.
-    /// One the caller made beforehand may be shared with others.
-    var madeCgroupPaths: [String] { cgroupPaths.filter(createdCgroupDirs.contains) }
+    /// The driver that made the cgroups; absent in records of older
+    /// swrun versions, whose paths show it.
+    public var cgroupDriver: CgroupDriverKind?
     /// Whether the container has its own pid namespace (kill --all, delete).
     public var ownPidNamespace: Bool
     /// The `create` (or `run`) process while the status is `creating`:

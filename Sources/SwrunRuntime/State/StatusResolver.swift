@@ -2,9 +2,10 @@ import OCI
 
 /// Derives a container's status from its record and its init process: an
 /// init that is gone, a zombie, or a different process under a reused pid
-/// means `stopped`, whatever was recorded.
+/// means `stopped`, whatever was recorded. Whether a running container is
+/// paused is `isFrozen`'s answer (its cgroups' freezer, which the caller knows).
 public enum StatusResolver {
-    public static func status(of record: ContainerRecord) -> ContainerStatus {
+    public static func status(of record: ContainerRecord, isFrozen: (ContainerRecord) -> Bool) -> ContainerStatus {
         if record.status == .creating {
             // A live creator is still at work; a dead one crashed.
             let creator = ProcStat.read(pid: record.creatorPid)
@@ -15,7 +16,7 @@ public enum StatusResolver {
         guard let stat = ProcStat.read(pid: pid), !stat.isDead, stat.startTime == start else {
             return .stopped
         }
-        if record.status == .running, Freezer.isFrozen(ContainerCgroups(record)) {
+        if record.status == .running, isFrozen(record) {
             return .paused
         }
         return record.status

@@ -1,17 +1,3 @@
-/// What the lifecycle needs of a cgroup backend.
-public protocol CgroupManager {
-    /// Creates the container's cgroup in every hierarchy it manages.
-    /// Returns the directories created (deepest first), the only ones
-    /// `destroy` may remove.
-    func create() throws -> [String]
-    /// Moves a process into the container's cgroup.
-    func add(pid: Int32) throws
-    /// Pids in the container's cgroup.
-    func pids() -> [Int32]
-    /// The container's cgroup directory in each hierarchy.
-    var paths: [String] { get }
-}
-
 /// Resolves `linux.cgroupsPath` to the path inside each hierarchy:
 /// absolute as given, relative under swrun's own cgroup, and when absent
 /// the container id under swrun's own cgroup.

@@ -1,0 +1,89 @@
+import OCI
+
+/// What the lifecycle needs of a cgroup backend. Each kind of host has one
+/// (V1/, V2/, Hybrid/); each works on the directories in `cgroups`, so a
+/// test can point one at a temporary tree laid out like /sys/fs/cgroup.
+public protocol CgroupDriver {
+    var kind: CgroupDriverKind { get }
+    var cgroups: ContainerCgroups { get }
+
+    /// The directories `create` will make (deepest first): those missing now.
+    func missingDirectories() -> [String]
+    /// Creates the container's cgroup in every hierarchy; returns the
+    /// directories made (deepest first), the only ones `destroy` removes.
+    func create() throws -> [String]
+    /// Refuses a cgroup the caller froze: a process joining it would stop at once.
+    func checkNotFrozen() throws
+    /// The directory a child is cloned into (CLONE_INTO_CGROUP), or -1.
+    func openCloneTarget() -> Int32
+    /// Moves a process into the container's cgroups; `role` names it in errors.
+    func add(pid: Int32, role: String) throws
+    func apply(deviceRules: [DeviceRule]) throws
+    func apply(_ resources: LinuxResources?) throws
+    func update(_ resources: LinuxResources) throws
+
+    func freeze() throws
+    func thaw() throws
+    func isFrozen() -> Bool
+    /// Thaws each of `paths` that is frozen, without waiting: a frozen task
+    /// takes its SIGKILL only once thawed, whoever froze it.
+    func thawForKill(_ paths: [String])
+    /// SIGKILLs everything in `paths` in one write where the kernel can.
+    func killAtOnce(_ paths: [String])
+
+    func stats() -> ContainerStats
+    /// The OOM kills counted so far.
+    func oomKills() -> UInt64
+}
+
+extension CgroupDriver {
+    public var hierarchies: [CgroupHierarchy] { cgroups.hierarchies }
+    public var paths: [String] { cgroups.paths }
+
+    public func missingDirectories() -> [String] { CgroupDirectories.missing(paths, in: hierarchies) }
+
+    public func create() throws -> [String] { try CgroupDirectories.makeAll(paths, in: hierarchies) }
+
+    public func add(pid: Int32, role: String) throws {
+        try CgroupProcesses.join(pid: pid, hierarchies: hierarchies, paths: paths, role: role)
+    }
+
+    public func apply(_ resources: LinuxResources?) throws {
+        try ResourceApplier(hierarchies: hierarchies, paths: paths).apply(resources)
+    }
+
+    public func update(_ resources: LinuxResources) throws {
+        try ResourceApplier(hierarchies: hierarchies, paths: paths).apply(resources, updating: true)
+    }
+
+    /// Pids in all the container's cgroups.
+    public func pids() -> [Int32] { CgroupProcesses.pids(paths) }
+
+    public func pids(in paths: [String]) -> [Int32] { CgroupProcesses.pids(paths) }
+
+    /// Thaws the cgroups swrun made, for a kill.
+    public func thawForKill() { thawForKill(cgroups.madePaths) }
+
+    /// SIGKILLs, in one write where the kernel can, the cgroups swrun made.
+    public func killAtOnce() { killAtOnce(cgroups.madePaths) }
+
+    /// SIGKILLs everything in `paths` until they are empty (bounded).
+    public func killAll(_ paths: [String]) {
+        killAtOnce(paths)
+        thawForKill(paths)
+        CgroupProcesses.killUntilEmpty(paths)
+    }
+
+    /// Removes the directories swrun made. Those rmdir takes were empty:
+    /// only where one stays is there anything to kill, and only in the
+    /// cgroups swrun made: one the caller made beforehand may hold
+    /// processes that are not the container's.
+    public func destroy() {
+        let removed = CgroupDirectories.removeIfEmpty(cgroups.created)
+        let left = cgroups.madePaths.filter { !removed.contains($0) }
+        if !left.isEmpty {
+            killAll(left)
+            CgroupDirectories.remove(cgroups.created.filter { !removed.contains($0) })
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Glibc
+
+/// The cgroup layout of the host, decided as runc decides it: the file
+/// system type of /sys/fs/cgroup says v2 (cgroup2 mounted there) or v1,
+/// and v1 is hybrid when /sys/fs/cgroup/unified is a cgroup2 mount.
+/// mountinfo then names the mount points; /proc/self/cgroup alone is not
+/// trusted, as it lists v1 hierarchies even where cgroup2 hides them.
+public struct CgroupLayout: Equatable {
+    public var kind: CgroupDriverKind
+    public var hierarchies: [CgroupHierarchy]
+
+    static let cgroup2Magic = 0x6367_7270    // CGROUP2_SUPER_MAGIC
+    static let cgroupMagic = 0x0027_e0eb     // CGROUP_SUPER_MAGIC
+
+    /// `root` is /sys/fs/cgroup on a host; `fileSystemType` its statfs.
+    public static func detect(root: String = "/sys/fs/cgroup", mountinfo: String, procCgroup: String,
+                              fileSystemType: (String) -> Int? = CgroupLayout.statfsType) -> CgroupLayout {
+        let all = CgroupHierarchy.discover(mountinfo: mountinfo, procCgroup: procCgroup)
+        if fileSystemType(root) == cgroup2Magic {
+            let unified = all.first { $0.isV2 && $0.mountPoint == root }
+                ?? CgroupHierarchy(mountPoint: root, controllers: [], isV2: true, ownPath: all.first(where: \.isV2)?.ownPath ?? "/")
+            return CgroupLayout(kind: .v2, hierarchies: [unified])
+        }
+        let unifiedMount = root + "/unified"
+        let hybrid = fileSystemType(unifiedMount) == cgroup2Magic && all.contains { $0.isV2 && $0.mountPoint == unifiedMount }
+        // A v1 mount that another mount now hides is in mountinfo still.
+        let hierarchies = all.filter { h in
+            h.isV2 ? hybrid && h.mountPoint == unifiedMount : fileSystemType(h.mountPoint) == cgroupMagic
+        }
+        return CgroupLayout(kind: hybrid ? .hybrid : .v1, hierarchies: hierarchies)
+    }
+
+    public static func current() -> CgroupLayout {
+        detect(mountinfo: (try? Sys.readText("/proc/self/mountinfo")) ?? "",
+               procCgroup: (try? Sys.readText("/proc/self/cgroup")) ?? "")
+    }
+
+    /// statfs(2)'s f_type of `path`, nil if it cannot be read.
+    public static func statfsType(_ path: String) -> Int? {
+        // struct statfs (120 bytes on 64-bit Linux) starts with f_type, a long.
+        var buffer = [Int](repeating: 0, count: 32)
+        let r = buffer.withUnsafeMutableBytes { libcStatfs(path, $0.baseAddress!) }
+        return r == 0 ? buffer[0] : nil
+    }
+
+    /// The driver that puts a new container at `linux.cgroupsPath`.
+    public func driver(cgroupsPath: String?, id: String) -> any CgroupDriver {
+        CgroupDrivers.make(kind, ContainerCgroups(hierarchies: hierarchies, cgroupsPath: cgroupsPath, id: id))
+    }
+}
+
+// Glibc's Swift module leaves out <sys/statfs.h>; CShim, where a wrapper
+// would belong, is being reworked elsewhere.
+@_silgen_name("statfs")
+private func libcStatfs(_ path: UnsafePointer<CChar>, _ buf: UnsafeMutableRawPointer) -> Int32
