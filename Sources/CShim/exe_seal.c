@@ -7,23 +7,14 @@
  * our own file on a detached, read-only mount makes that reopen fail with
  * EROFS, and costs no copy: open_tree, mount_setattr, execveat.
  */
-#define _GNU_SOURCE
 #include "cshim.h"
+#include "shim_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/mount.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-#ifndef AT_EMPTY_PATH
-#define AT_EMPTY_PATH 0x1000
-#endif
-
-struct exe_mount_attr {
-    uint64_t attr_set, attr_clr, propagation, userns_fd;
-};
 
 int shim_exe_is_sealed(void)
 {
@@ -36,10 +27,10 @@ int shim_exe_is_sealed(void)
 int shim_reexec_sealed(char *const argv[], char *const envp[])
 {
     int tree = (int)syscall(SYS_open_tree, AT_FDCWD, "/proc/self/exe",
-                            OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+                            SHIM_OPEN_TREE_CLONE | O_CLOEXEC);
     if (tree < 0)
         return -errno;
-    struct exe_mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV };
+    struct shim_mount_attr attr = { .attr_set = SHIM_MOUNT_ATTR_RDONLY | SHIM_MOUNT_ATTR_NODEV };
     if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0) {
         int e = -errno;
         close(tree);

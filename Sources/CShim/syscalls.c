@@ -1,5 +1,6 @@
 /* Raw syscalls that Swift's Glibc module lacks, one function each. */
 #include "cshim.h"
+#include "shim_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -18,10 +19,6 @@
 #include <unistd.h>
 
 #define RET(expr) do { long r_ = (long)(expr); return r_ < 0 ? -errno : (int)r_; } while (0)
-
-int shim_setns(int fd, int nstype) { RET(setns(fd, nstype)); }
-
-int shim_unshare(int flags) { RET(unshare(flags)); }
 
 int shim_pivot_root(const char *new_root, const char *put_old)
 {
@@ -49,11 +46,6 @@ int shim_pidfd_open(pid_t pid) { RET(syscall(SYS_pidfd_open, pid, 0)); }
 int shim_pidfd_send_signal(int pidfd, int sig)
 {
     RET(syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0));
-}
-
-int shim_prctl_set_child_subreaper(int on)
-{
-    RET(prctl(PR_SET_CHILD_SUBREAPER, on, 0, 0, 0));
 }
 
 int shim_thread_count(void)
@@ -217,17 +209,6 @@ int shim_signalfd_read(int fd)
     return n == sizeof info ? (int)info.ssi_signo : -EIO;
 }
 
-#ifndef OPEN_TREE_CLONE
-#define OPEN_TREE_CLONE 1
-#endif
-#ifndef MOUNT_ATTR_IDMAP
-#define MOUNT_ATTR_IDMAP 0x00100000
-#endif
-
-struct shim_mount_attr {
-    uint64_t attr_set, attr_clr, propagation, userns_fd;
-};
-
 static int write_text(const char *path, const char *text)
 {
     int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -282,11 +263,11 @@ int shim_userns_fd(const char *uid_map, const char *gid_map)
 
 int shim_idmapped_tree(const char *source, int userns_fd, int recursive_tree, int recursive_idmap)
 {
-    unsigned flags = OPEN_TREE_CLONE | O_CLOEXEC | (recursive_tree ? AT_RECURSIVE : 0);
+    unsigned flags = SHIM_OPEN_TREE_CLONE | O_CLOEXEC | (recursive_tree ? AT_RECURSIVE : 0);
     int fd = (int)syscall(SYS_open_tree, AT_FDCWD, source, flags);
     if (fd < 0)
         return -errno;
-    struct shim_mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd };
+    struct shim_mount_attr attr = { .attr_set = SHIM_MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd };
     if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | (recursive_idmap ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0) {
         int e = -errno;
         close(fd);

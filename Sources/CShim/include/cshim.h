@@ -12,21 +12,18 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include "shim_steps.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /* ---- raw syscalls ---------------------------------------------------- */
 
-int shim_setns(int fd, int nstype);
-int shim_unshare(int flags);
-int shim_pivot_root(const char *new_root, const char *put_old);
 int shim_openat2(int dirfd, const char *path, uint64_t flags, uint64_t mode,
                  uint64_t resolve);
-int shim_close_range(unsigned int first, unsigned int last, unsigned int flags);
 int shim_pidfd_open(pid_t pid);
 int shim_pidfd_send_signal(int pidfd, int sig);
-int shim_prctl_set_child_subreaper(int on);
 /* Number of threads of the calling process, from /proc/self/task. */
 int shim_thread_count(void);
 /* flock() with EINTR retry; op is LOCK_SH/LOCK_EX (| LOCK_NB). */
@@ -52,8 +49,6 @@ int shim_userns_fd(const char *uid_map, const char *gid_map);
 int shim_idmapped_tree(const char *source, int userns_fd, int recursive_tree, int recursive_idmap);
 /* An anonymous close-on-exec file (memfd_create). */
 int shim_memfd(const char *name);
-/* Sends fd over a connected unix socket with SCM_RIGHTS. */
-int shim_send_fd(int sock, int fd, const char *tag);
 /* One message of len bytes with fd attached (SCM_RIGHTS): 0 or -errno. */
 int shim_send_with_fd(int sock, int fd, const void *data, size_t len);
 /* One message into data; *fd gets an attached fd or -1. Bytes or -errno. */
@@ -62,79 +57,10 @@ ssize_t shim_recv_with_fd(int sock, void *data, size_t len, int *fd);
 /* ---- the plan -------------------------------------------------------- */
 
 enum shim_op {
-    SHIM_OP_SYNC_WAIT = 1,   /* wait for the parent's go byte */
-    SHIM_OP_SETNS,           /* n[0]=fd n[1]=nstype */
-    SHIM_OP_UNSHARE,         /* flags */
-    SHIM_OP_MOUNT_ROOT_PROPAGATION, /* mount(NULL,s[0] or "/",NULL,flags): a host mount */
-    SHIM_OP_ROOTFS_BIND,     /* s[0]=rootfs: bind it onto itself, open it */
-    SHIM_OP_MOUNT,           /* s[0]=source s[1]=target-in-root s[2]=fstype
-                                s[3]=data flags=mountflags n[0]=create kind
-                                n[1]=1 if source is a path inside the root
-                                n[2]=1 to copy the target's old content
-                                into the new mount (tmpcopyup) */
-    SHIM_OP_REMOUNT,         /* s[1]=target-in-root flags=extra flags; keeps
-                                the mount's locked flags (statvfs) */
-    SHIM_OP_MKNOD,           /* s[1]=path n[0]=mode n[1]=dev n[2]=uid n[3]=gid */
-    SHIM_OP_SYMLINK,         /* s[0]=link text s[1]=path n[0]=1 to replace
-                                what is there unless it is this symlink */
-    SHIM_OP_MKDIR,           /* s[1]=path n[0]=mode */
-    SHIM_OP_PIVOT_ROOT,      /* pivot_root into the root opened above */
-    SHIM_OP_MOVE_ROOT,       /* --no-pivot: MS_MOVE + chroot */
-    SHIM_OP_MASK_PATH,       /* s[1]=path: tmpfs ro on a dir, the host's
-                                /dev/null (SHIM_OP_MASK_SOURCE) ro on a file */
-    SHIM_OP_READONLY_PATH,   /* s[1]=path: bind onto itself, remount ro */
-    SHIM_OP_SETHOSTNAME,     /* s[0] */
-    SHIM_OP_SETDOMAINNAME,   /* s[0] */
-    SHIM_OP_SETRLIMIT,       /* n[0]=resource n[1]=soft n[2]=hard */
-    SHIM_OP_WRITE_FILE,      /* s[0]=absolute path s[1]=content */
-    SHIM_OP_CHDIR,           /* s[0] */
-    SHIM_OP_UMASK,           /* n[0] */
-    SHIM_OP_SETGROUPS,       /* n[0]=count gids */
-    SHIM_OP_SETRESGID,       /* n[0] */
-    SHIM_OP_SETRESUID,       /* n[0] */
-    SHIM_OP_KEEPCAPS,        /* n[0]=0|1 */
-    SHIM_OP_CAPBSET_LIMIT,   /* n[0]=mask to keep, n[1]=last cap */
-    SHIM_OP_CAPSET,          /* n[0]=effective n[1]=permitted n[2]=inheritable */
-    SHIM_OP_AMBIENT,         /* n[0]=mask to raise, n[1]=last cap */
-    SHIM_OP_NO_NEW_PRIVS,
-    SHIM_OP_SECCOMP,         /* n[0]=filter length, bpf=instructions, flags */
-    SHIM_OP_PRESERVE_FDS,    /* n[0]=count: fds 3..3+count-1 stay open */
-    SHIM_OP_LOOKUP_EXEC,     /* s[0]=argv0 s[1]=PATH */
-    SHIM_OP_READY,           /* report READY to the parent */
-    SHIM_OP_WAIT_FIFO,       /* n[0]=O_PATH fd of exec.fifo */
-    SHIM_OP_EXEC,            /* execve(looked-up path, argv, envp) */
-    SHIM_OP_SETSID,
-    SHIM_OP_DEATHSIG,        /* n[0]=signal (0 clears) */
-    SHIM_OP_MOUNT_SETATTR,   /* s[1]=target n[0]=attr_set n[1]=attr_clr
-                                flags=1 for AT_RECURSIVE */
-    SHIM_OP_MOVE_MOUNT,      /* n[0]=detached mount fd s[1]=target
-                                n[1]=create kind */
-    SHIM_OP_TERMINAL,        /* n[0]=console socket fd n[1]=rows n[2]=cols
-                                n[3]=uid flags=gid x[0]=1 to bind the pty
-                                onto /dev/console: open a pty in the
-                                container's devpts, send its master over the
-                                socket, make the slave the controlling
-                                terminal and stdio */
-    SHIM_OP_PERSONALITY,     /* n[0]=persona for personality(2) */
-    SHIM_OP_IOPRIO,          /* n[0]=ioprio value for ioprio_set(2) */
-    SHIM_OP_SCHED_SETATTR,   /* n[0]=policy n[1]=flags n[2]=nice n[3]=priority
-                                x[0]=runtime x[1]=deadline x[2]=period */
-    SHIM_OP_CPU_AFFINITY,    /* s[0]=cpu list ("0-3,7") for sched_setaffinity */
-    SHIM_OP_MEMPOLICY,       /* n[0]=mode|flags s[0]=node list or NULL:
-                                set_mempolicy(2) */
-    SHIM_OP_FIX_STDIO,       /* n[0]=uid: chown fds 0-2 to the process's
-                                user (not /dev/null), as runc does */
-    SHIM_OP_RUN_HOOK,        /* s[0]=path list[0]=argv list[1]=envp
-                                n[0]=timeout in s (0: none) n[1]=fd of the
-                                state JSON: run a hook from the init itself
-                                (createContainer, startContainer) */
-    SHIM_OP_MASK_SOURCE,     /* before pivot_root: open the host's /dev/null
-                                (no symlink followed), check it is 1:3 and
-                                keep a detached read-only mount of it for
-                                the masks */
-    SHIM_OP_BIND_DEVICE,     /* s[0]=host node s[1]=path n[0]=mode n[1]=dev:
-                                check the host's node is that device, bind
-                                it onto path (a symlink there is replaced) */
+    SHIM_OP_NONE = 0,        /* no step: the ops count from 1 */
+#define SHIM_OP_ENUM(name, handler) SHIM_OP_##name,
+    SHIM_STEPS(SHIM_OP_ENUM)
+#undef SHIM_OP_ENUM
 };
 
 /* How a mount target is created when missing. */
