@@ -45,7 +45,9 @@ final class InitPlanCompilerTests: XCTestCase {
         XCTAssertEqual(plan.steps[create - 1], .syncWait, "after the parent's createRuntime hooks")
         XCTAssertEqual(create + 1, pivot, "right before pivot_root")
         XCTAssertEqual(plan.stepFields[create], "hooks.createContainer[0]")
-        let start = try XCTUnwrap(plan.steps.firstIndex(of: .runHook(path: "/in/ldconfig", args: [], env: [], timeoutSeconds: 0, stateFd: 9)))
+        // Without `env` the hook gets the runtime's environment.
+        let start = try XCTUnwrap(plan.steps.firstIndex(of: .runHook(path: "/in/ldconfig", args: [], env: Sys.environment(),
+                                                                     timeoutSeconds: 0, stateFd: 9)))
         XCTAssertEqual(Array(plan.steps[(start - 1)...]), [.waitExecFifo(path: "/run/x/exec.fifo"), plan.steps[start], .exec],
                        "after start released the init, right before execve")
         XCTAssertEqual(plan.stepFields[start], "hooks.startContainer[0]")

@@ -38,13 +38,18 @@ extension Runtime {
         let cgroups = Runtime.cgroupDriver(of: record)
         let status = StatusResolver.status(of: record, isFrozen: { _ in cgroups.isFrozen() })
         if status != .stopped {
-            guard force else {
+            // A created container is deleted without --force, as runc and
+            // crun do: containerd and podman rely on it when start never comes.
+            guard force || status == .created else {
                 throw RuntimeError("cannot delete container \(id) that is not stopped: \(status.rawValue)")
             }
             if let pid = record.pid, StatusResolver.initAlive(record) {
                 _ = Glibc.kill(pid, SIGKILL)
                 cgroups.thawForKill()
                 waitUntilDead(record)
+                if StatusResolver.initAlive(record) {
+                    throw RuntimeError("delete: the init \(pid) outlived SIGKILL for 5 s (frozen under a parent swrun cannot thaw?); the state is kept")
+                }
             }
         }
         PhaseTimer.mark("delete kill")
