@@ -126,6 +126,27 @@ final class SeccompTests: IntegrationTestCase {
         XCTAssertTrue(r.stderr.contains("Operation not permitted"), "\(r)")
     }
 
+    /// SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (Linux 5.19) is accepted and
+    /// the listener still works with it.
+    func testWaitKillableRecvFlagWithAListener() throws {
+        try swrunOnly("runc 1.1.5 does not know SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV")
+        let (sb, agent) = try notifySandbox(["sh", "-c", "mkdir /tmp/asked; echo rc=$?"], noNewPrivileges: false, metadata: nil)
+        var l = sb.bundle.linux
+        var sec = l["seccomp"] as! [String: Any]
+        sec["flags"] = ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"]
+        l["seccomp"] = sec
+        sb.bundle.linux = l
+        let id = sb.newID()
+        try sb.prepare(id)
+        let run = try sb.spawnSwrun(["run", "--bundle", sb.bundle.path, id])
+        let (notifyFd, _) = try XCTUnwrap(agent.receive(), "the runtime sent the listener")
+        defer { Glibc.close(notifyFd) }
+        XCTAssertTrue(try SeccompAgent.answerOne(notifyFd, error: EPERM, timeoutMillis: 10_000))
+        let r = run.wait(timeout: 20)
+        XCTAssertEqual(r.status, 0, "\(r)")
+        XCTAssertTrue(r.stdout.contains("rc=1"), "\(r)")
+    }
+
     /// An exec'd process gets the container's filter, and its own listener
     /// fd goes to the agent too.
     func testExecdProcessListenerReachesTheAgent() throws {

@@ -34,6 +34,16 @@ final class SeccompCompilerTests: XCTestCase {
         }
     }
 
+    func testWaitKillableRecvIsKeptOnlyWithAListener() throws {
+        let flag = "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"
+        let withListener = try SeccompCompiler.compile(LinuxSeccomp(defaultAction: "SCMP_ACT_ALLOW", flags: [flag], listenerPath: "/run/a.sock",
+                                                                    syscalls: [LinuxSyscall(names: ["mkdir"], action: "SCMP_ACT_NOTIFY")]))
+        XCTAssertEqual(withListener.flags & (32 | 8), 32 | 8)
+        let alone = try SeccompCompiler.compile(LinuxSeccomp(defaultAction: "SCMP_ACT_ALLOW", flags: [flag],
+                                                             syscalls: [LinuxSyscall(names: ["mkdir"], action: "SCMP_ACT_ERRNO")]))
+        XCTAssertEqual(alone.flags & 32, 0, "the kernel refuses it without a listener")
+    }
+
     func testNotifyActionAsksTheKernelForAListener() throws {
         let p = try SeccompCompiler.compile(LinuxSeccomp(defaultAction: "SCMP_ACT_ALLOW", listenerPath: "/run/agent.sock",
                                                          syscalls: [LinuxSyscall(names: ["mkdir"], action: "SCMP_ACT_NOTIFY")]))

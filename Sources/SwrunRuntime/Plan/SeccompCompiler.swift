@@ -38,7 +38,12 @@ public enum SeccompCompiler {
 
     static let flagValues: [String: UInt32] = [
         "SECCOMP_FILTER_FLAG_TSYNC": 1, "SECCOMP_FILTER_FLAG_LOG": 2, "SECCOMP_FILTER_FLAG_SPEC_ALLOW": 4,
+        "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV": waitKillableRecv,
     ]
+    /// Linux 5.19: a notified task waits killably once the listener took
+    /// the request. Only meaningful with a listener (the kernel refuses it
+    /// alone with EINVAL), so it is kept only where there is one.
+    static let waitKillableRecv: UInt32 = 1 << 5
 
     public static func compile(_ seccomp: LinuxSeccomp) throws -> Program {
         let defaultAction = try action(seccomp.defaultAction, errnoRet: seccomp.defaultErrnoRet, field: "linux.seccomp.defaultAction")
@@ -118,6 +123,8 @@ public enum SeccompCompiler {
                 throw RuntimeError("linux.seccomp.listenerPath: required when an action is SCMP_ACT_NOTIFY")
             }
             flags |= newListener
+        } else {
+            flags &= ~waitKillableRecv
         }
         return Program(instructions: instructions, flags: flags)
     }
