@@ -126,6 +126,30 @@ final class CgroupTests: IntegrationTestCase {
         XCTAssertTrue(allowed.stderr.contains("No such device"), "\(allowed)")
     }
 
+    /// A caller that made the container's parent cgroup in the v1 cpuset
+    /// hierarchy by mkdir leaves it without cpus and mems: the runtime fills
+    /// them from the parent (as runc does) instead of failing with ENOSPC.
+    func testEmptyPreexistingCpusetParentIsFilled() throws {
+        guard let cpuset = Suite.cgroupMounts.first(where: { $0.hasSuffix("/cpuset") && fileExists($0 + "/cpuset.cpus") }) else {
+            throw XCTSkip("no v1 cpuset hierarchy on this host")
+        }
+        let sb = try makeSandbox(args: ["true"])
+        let id = sb.newID()
+        let parent = "/\(Suite.cgroupParent)/cpuparent-\(id)"
+        try FileManager.default.createDirectory(atPath: cpuset + "/" + Suite.cgroupParent, withIntermediateDirectories: true)
+        let top = cpuset + "/" + Suite.cgroupParent
+        if (readFile(top + "/cpuset.cpus") ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            try writeFile(top + "/cpuset.cpus", readFile(cpuset + "/cpuset.cpus") ?? "")
+            try writeFile(top + "/cpuset.mems", readFile(cpuset + "/cpuset.mems") ?? "")
+        }
+        XCTAssertEqual(mkdir(cpuset + parent, 0o755), 0)
+        defer { rmdir(cpuset + parent + "/c"); rmdir(cpuset + parent) }
+        XCTAssertEqual(readFile(cpuset + parent + "/cpuset.cpus")?.trimmingCharacters(in: .whitespacesAndNewlines), "")
+        sb.bundle.linux["cgroupsPath"] = parent + "/c"
+        let r = try sb.run(id)
+        XCTAssertSucceeds(r)
+    }
+
     /// `linux.devices` makes a node; it must not also grant it past a
     /// `linux.resources.devices` deny (the config's deny-all, or a rule
     /// naming the device), on v1's devices.list and v2's eBPF program alike.

@@ -9,10 +9,10 @@ public enum CgroupDirectories {
         do {
             for (h, path) in zip(hierarchies, paths) {
                 let made = try makeAll(path, under: h.mountPoint)
-                if h.controllers.contains("cpuset") {
-                    for dir in made { try inheritCpuset(dir) }
-                }
                 created = made + created
+                if h.controllers.contains("cpuset") && !h.isV2 {
+                    try fillEmptyCpusets(along: path, under: h.mountPoint)
+                }
             }
         } catch {
             remove(created)
@@ -53,6 +53,18 @@ public enum CgroupDirectories {
             if !out.isEmpty || access(cur, F_OK) != 0 { out.append(cur) }
         }
         return out
+    }
+
+    /// Every v1 cpuset directory from the mount point down to `path`, made
+    /// now or by the caller beforehand, gets its parent's cpus and mems if
+    /// it has none (as runc does): a process cannot join a cgroup below an
+    /// empty one (ENOSPC).
+    static func fillEmptyCpusets(along path: String, under mountPoint: String) throws {
+        var cur = mountPoint
+        for comp in path.dropFirst(mountPoint.count).split(separator: "/") {
+            cur += "/" + comp
+            try inheritCpuset(cur)
+        }
     }
 
     /// A new v1 cpuset cgroup starts with no cpus and mems: nothing can
