@@ -23,14 +23,14 @@ final class CgroupLayoutTests: XCTestCase {
 
     func types(_ table: [String: Int]) -> (String) -> Int? { { table[$0] } }
 
-    func testHybridWhenUnifiedIsCgroup2BesideV1() {
+    func testHybridWhenUnifiedIsCgroup2BesideV1() throws {
         let layout = CgroupLayout.detect(mountinfo: hybridMountinfo, procCgroup: procCgroup, fileSystemType: types([
             "/sys/fs/cgroup": tmpfs, "/sys/fs/cgroup/unified": cgroup2,
             "/sys/fs/cgroup/cpu,cpuacct": cgroup1, "/sys/fs/cgroup/memory": cgroup1,
         ]))
         XCTAssertEqual(layout.kind, .hybrid)
         XCTAssertEqual(layout.hierarchies.map(\.mountPoint), ["/sys/fs/cgroup/unified", "/sys/fs/cgroup/cpu,cpuacct", "/sys/fs/cgroup/memory"])
-        XCTAssertTrue(layout.driver(cgroupsPath: nil, id: "c") is HybridDriver)
+        XCTAssertTrue(try layout.driver(cgroupsPath: nil, id: "c") is HybridDriver)
     }
 
     func testV1WithoutUnifiedIgnoresOtherCgroup2Mounts() {
@@ -46,14 +46,14 @@ final class CgroupLayoutTests: XCTestCase {
 
     /// cgroup2 mounted over /sys/fs/cgroup in a mount namespace: mountinfo
     /// and /proc/self/cgroup still list the v1 hierarchies it hides.
-    func testV2WhenCgroup2IsMountedOverTheRootEvenWithV1Listed() {
+    func testV2WhenCgroup2IsMountedOverTheRootEvenWithV1Listed() throws {
         let mountinfo = hybridMountinfo + "\n50 30 0:27 / /sys/fs/cgroup rw - cgroup2 none rw"
         let layout = CgroupLayout.detect(mountinfo: mountinfo, procCgroup: procCgroup, fileSystemType: types([
             "/sys/fs/cgroup": cgroup2, "/sys/fs/cgroup/cpu,cpuacct": cgroup1, "/sys/fs/cgroup/memory": cgroup1,
         ]))
         XCTAssertEqual(layout.kind, .v2)
         XCTAssertEqual(layout.hierarchies, [CgroupHierarchy(mountPoint: "/sys/fs/cgroup", controllers: [], isV2: true, ownPath: "/u")])
-        let driver = layout.driver(cgroupsPath: nil, id: "c1")
+        let driver = try layout.driver(cgroupsPath: nil, id: "c1")
         XCTAssertTrue(driver is V2Driver)
         XCTAssertEqual(driver.paths, ["/sys/fs/cgroup/u/c1"])
     }

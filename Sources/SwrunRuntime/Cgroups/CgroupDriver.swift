@@ -34,6 +34,8 @@ public protocol CgroupDriver {
     func stats() -> ContainerStats
     /// The OOM kills counted so far.
     func oomKills() -> UInt64
+    /// Removes what create made, killing what is left in it.
+    func destroy()
 }
 
 extension CgroupDriver {

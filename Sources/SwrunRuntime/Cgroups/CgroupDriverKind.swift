@@ -6,4 +6,6 @@ public enum CgroupDriverKind: String, Codable, Equatable {
     case v2
     /// v1 hierarchies plus the cgroup2 mount at /sys/fs/cgroup/unified.
     case hybrid
+    /// A transient systemd scope on the unified hierarchy (Systemd/).
+    case systemd
 }

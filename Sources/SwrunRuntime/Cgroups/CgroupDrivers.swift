@@ -5,6 +5,7 @@ public enum CgroupDrivers {
         case .v1: return V1Driver(cgroups)
         case .v2: return V2Driver(cgroups)
         case .hybrid: return HybridDriver(cgroups)
+        case .systemd: return SystemdDriver(cgroups, unit: SystemdCgroupPath(scopeDirectory: cgroups.paths.first ?? ""))
         }
     }
 
@@ -16,7 +17,7 @@ public enum CgroupDrivers {
         let candidates: [CgroupHierarchy]
         switch kind {
         case .v1: candidates = mounted.filter { !$0.isV2 }
-        case .v2: candidates = mounted.filter(\.isV2)
+        case .v2, .systemd: candidates = mounted.filter(\.isV2)
         case .hybrid, nil: candidates = mounted
         }
         let cgroups = ContainerCgroups(recorded: paths, created: created, in: candidates)

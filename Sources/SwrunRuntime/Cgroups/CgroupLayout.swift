@@ -43,9 +43,17 @@ public struct CgroupLayout: Equatable {
         return r == 0 ? buffer[0] : nil
     }
 
-    /// The driver that puts a new container at `linux.cgroupsPath`.
-    public func driver(cgroupsPath: String?, id: String) -> any CgroupDriver {
-        CgroupDrivers.make(kind, ContainerCgroups(hierarchies: hierarchies, cgroupsPath: cgroupsPath, id: id))
+    /// The driver that puts a new container at `linux.cgroupsPath`: a
+    /// systemd scope for the systemd form (or `--systemd-cgroup`), else
+    /// the directory in every hierarchy of the host's layout.
+    public func driver(cgroupsPath: String?, id: String, systemd: Bool = false) throws -> any CgroupDriver {
+        if let unit = try SystemdCgroupPath.forNewContainer(cgroupsPath, id: id, systemdFlag: systemd) {
+            guard kind == .v2, let unified = hierarchies.first else {
+                throw RuntimeError("linux.cgroupsPath \"\(cgroupsPath ?? "")\": the systemd cgroup driver needs the unified cgroup v2 hierarchy; this host's is \(kind.rawValue)")
+            }
+            return SystemdDriver(ContainerCgroups(hierarchies: [unified], paths: [unified.mountPoint + unit.cgroup]), unit: unit)
+        }
+        return CgroupDrivers.make(kind, ContainerCgroups(hierarchies: hierarchies, cgroupsPath: cgroupsPath, id: id))
     }
 }
 

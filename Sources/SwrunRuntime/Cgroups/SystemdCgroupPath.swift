@@ -1,10 +1,20 @@
 /// `linux.cgroupsPath` in the systemd driver's form `slice:prefix:name`,
-/// parsed as runc parses it, so that refusing it can say what it means.
-/// swrun has no systemd driver: such a path is always refused, naming the
-/// slice and unit and why (systemd is not pid 1, or the driver is missing).
+/// parsed as runc parses it: the slice, and the scope the container gets.
+/// Refused, naming both, where systemd is not pid 1.
 public struct SystemdCgroupPath: Equatable {
     public var slice: String
     public var unit: String
+
+    public init(slice: String, unit: String) {
+        self.slice = slice
+        self.unit = unit
+    }
+
+    /// The unit of a scope's recorded directory ("/sys/fs/cgroup/a.slice/a-b.slice/x.scope").
+    init(scopeDirectory dir: String) {
+        let parts = dir.split(separator: "/")
+        self.init(slice: parts.dropLast().last.map(String.init) ?? "-.slice", unit: parts.last.map(String.init) ?? "")
+    }
 
     /// `nil` when `path` is not in the systemd form.
     public static func parse(_ path: String) throws -> SystemdCgroupPath? {
@@ -22,6 +32,23 @@ public struct SystemdCgroupPath: Equatable {
         return SystemdCgroupPath(slice: slice, unit: unit)
     }
 
+    /// The slice's cgroup below the root: systemd nests a slice in the
+    /// slice its name's dashes spell ("a-b.slice" is in "a.slice").
+    public var sliceCgroup: String {
+        let name = slice.dropLast(".slice".count)
+        guard name != "-" else { return "" }
+        var path = ""
+        var prefix = ""
+        for part in name.split(separator: "-") {
+            prefix += prefix.isEmpty ? String(part) : "-" + part
+            path += "/" + prefix + ".slice"
+        }
+        return path
+    }
+
+    /// The unit's cgroup below the root.
+    public var cgroup: String { sliceCgroup + "/" + unit }
+
     /// Why swrun cannot place a container there.
     public static func refusal(_ path: String?, id: String, systemdFlag: Bool, systemdIsInit: Bool) throws {
         let given = (path ?? "").isEmpty ? nil : path
@@ -31,8 +58,21 @@ public struct SystemdCgroupPath: Equatable {
             throw RuntimeError("linux.cgroupsPath: --systemd-cgroup expects the form slice:prefix:name, got \"\(text)\"")
         }
         guard systemdFlag || given != nil else { return }
-        let why = systemdIsInit ? "swrun has no systemd cgroup driver yet (use cgroupfs paths without --systemd-cgroup)"
-                                : "systemd is not pid 1 on this host, so it manages no cgroups"
-        throw RuntimeError("linux.cgroupsPath \"\(text)\": the systemd cgroup driver (slice \(parsed.slice), unit \(parsed.unit)) is not supported: \(why)")
+        if systemdIsInit {
+            guard parsed.unit.hasSuffix(".scope") else {
+                throw RuntimeError("linux.cgroupsPath \"\(text)\": a slice as the container's own unit (\(parsed.unit)) is not supported; name a scope")
+            }
+            return
+        }
+        throw RuntimeError("linux.cgroupsPath \"\(text)\": the systemd cgroup driver (slice \(parsed.slice), unit \(parsed.unit)) is not supported: systemd is not pid 1 on this host, so it manages no cgroups")
+    }
+
+    /// The unit a new container gets: its cgroupsPath in the systemd form,
+    /// or with `--systemd-cgroup` and no path, "system.slice:swrun:ID"
+    /// (runc uses its own name there too). `nil`: not a systemd container.
+    public static func forNewContainer(_ cgroupsPath: String?, id: String, systemdFlag: Bool) throws -> SystemdCgroupPath? {
+        let given = (cgroupsPath ?? "").isEmpty ? nil : cgroupsPath
+        if let given { return try parse(given) }
+        return systemdFlag ? try parse("system.slice:swrun:\(id)") : nil
     }
 }

@@ -65,7 +65,7 @@ extension Runtime {
         record.seccomp = spec.linux?.seccomp
         record.hooks = spec.hooks
         let runtimeHooks = (spec.hooks?.prestart ?? []) + (spec.hooks?.createRuntime ?? [])
-        let cgroups = layout.driver(cgroupsPath: spec.linux?.cgroupsPath, id: id)
+        let cgroups = try layout.driver(cgroupsPath: spec.linux?.cgroupsPath, id: id, systemd: systemdCgroup)
         // Recorded before they exist: should this process die half-way,
         // delete removes what it made, and only that.
         record.cgroupDriver = cgroups.kind

@@ -1,0 +1,107 @@
+import Glibc
+
+/// A connection to systemd's manager over its private socket: D-Bus
+/// peer-to-peer, no bus daemon (as root, the socket is ours to use).
+/// One call at a time; every read is bounded.
+final class SystemdManager {
+    static let privateSocket = "/run/systemd/private"
+    private static let path = "/org/freedesktop/systemd1"
+    private static let interface = "org.freedesktop.systemd1.Manager"
+
+    private let fd: Int32
+    private var serial: UInt32 = 0
+
+    init(socket: String = SystemdManager.privateSocket, timeoutSeconds: Int = 10) throws {
+        fd = try UnixSocket.connect(socket, what: "systemd's private socket")
+        var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        do {
+            try authenticate()
+        } catch {
+            Sys.close(fd)
+            throw error
+        }
+    }
+
+    deinit { Sys.close(fd) }
+
+    /// SASL EXTERNAL: the kernel vouches for our uid (hex of its digits).
+    private func authenticate() throws {
+        let uid = String(getuid()).utf8.map { String($0, radix: 16) }.joined()
+        try send(Array("\0AUTH EXTERNAL \(uid)\r\n".utf8))
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while line.count < 512 {
+            let n = read(fd, &byte, 1)
+            if n <= 0 { throw RuntimeError("systemd: read the authentication reply", errno: n < 0 ? errno : ECONNRESET) }
+            line.append(byte)
+            if line.suffix(2) == [13, 10] { break }
+        }
+        guard line.starts(with: Array("OK ".utf8)) else {
+            throw RuntimeError("systemd: authentication refused: \(String(decoding: line, as: UTF8.self).trimmed)")
+        }
+        try send(Array("BEGIN\r\n".utf8))
+    }
+
+    /// Calls a method of org.freedesktop.systemd1.Manager; an error reply
+    /// is thrown with systemd's error name and message.
+    @discardableResult
+    func call(_ member: String, _ args: [DBusValue]) throws -> DBusMessage.Reply {
+        serial += 1
+        let mine = serial
+        try send(DBusMessage.methodCall(serial: mine, path: Self.path, interface: Self.interface, member: member,
+                                        destination: "org.freedesktop.systemd1", args: args))
+        while true {
+            let message = try receive()
+            let reply = DBusMessage.parse(message)
+            guard reply.replySerial == mine else { continue }   // a signal, or another reply
+            if reply.isError {
+                throw SystemdError(member: member, name: reply.errorName ?? "unknown", message: reply.firstString ?? "")
+            }
+            return reply
+        }
+    }
+
+    private func send(_ bytes: [UInt8]) throws {
+        var off = 0
+        while off < bytes.count {
+            let n = bytes[off...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw RuntimeError("systemd: write to its socket", errno: errno)
+            }
+            off += n
+        }
+    }
+
+    private func receive() throws -> [UInt8] {
+        var message = try readExactly(16)
+        let total = try DBusMessage.totalLength(head: message)
+        guard total <= 1 << 24 else { throw RuntimeError("systemd: a D-Bus message of \(total) bytes") }
+        message += try readExactly(total - 16)
+        return message
+    }
+
+    private func readExactly(_ count: Int) throws -> [UInt8] {
+        var buf = [UInt8](repeating: 0, count: count)
+        var off = 0
+        while off < count {
+            let n = buf[off...].withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 {
+                throw RuntimeError("systemd: read from its socket", errno: n < 0 ? errno : ECONNRESET)
+            }
+            off += n
+        }
+        return buf
+    }
+}
+
+/// An error reply from systemd.
+struct SystemdError: Error, CustomStringConvertible {
+    var member: String
+    var name: String
+    var message: String
+    var description: String { "systemd \(member): \(name): \(message)" }
+}
