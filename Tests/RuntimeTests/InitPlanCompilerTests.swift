@@ -10,7 +10,11 @@ final class InitPlanCompilerTests: XCTestCase {
         return spec
     }
 
+    /// As create does: the OCI validator first (it owns the checks of
+    /// the fields), then the compiler.
     func compile(_ spec: Spec, userDirs: Set<String> = []) throws -> InitPlan {
+        let problems = validate(spec)
+        if !problems.isEmpty { throw RuntimeError(problems.map(\.description).joined(separator: "\n")) }
         var input = InitPlanInput(spec: spec, bundle: "/b", rootfs: "/b/rootfs", fifoPath: "/run/x/exec.fifo",
                                   sourceKind: { userDirs.contains($0) ? .directory : ($0.hasPrefix("/host/") ? .file : nil) })
         input.cgroupBinds = [.init(name: "cpu", hostPath: "/sys/fs/cgroup/cpu/c1")]

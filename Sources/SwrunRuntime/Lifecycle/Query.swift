@@ -14,6 +14,15 @@ extension Runtime {
         store.ids().compactMap { id in (try? store.load(id)).map(Runtime.ociState) }
     }
 
+    /// The process config.json gave the container, which `exec` with a
+    /// command line starts from (as runc does); an empty one once the
+    /// container has stopped.
+    public func configuredProcess(id: String) throws -> Process {
+        try StateStore.validate(id: id)
+        let record = try store.load(id)
+        return Runtime.status(of: record) == .stopped ? Process() : (record.process ?? Process())
+    }
+
     static func ociState(_ r: ContainerRecord) -> ContainerState {
         let status = Runtime.status(of: r)
         var s = ContainerState(ociVersion: r.ociVersion, id: r.id, status: status,

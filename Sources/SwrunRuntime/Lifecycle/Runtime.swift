@@ -1,7 +1,9 @@
 /// The entry point of every lifecycle operation: where state lives, where
 /// logs go, and the global options of the invocation.
+/// The CLI goes through its methods only: the state store and the cgroup
+/// code stay inside the library.
 public struct Runtime {
-    public let store: StateStore
+    let store: StateStore
     public let log: Logger
     public let systemdCgroup: Bool
 

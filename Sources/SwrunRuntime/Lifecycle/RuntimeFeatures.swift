@@ -5,7 +5,15 @@ import OCI
 /// The `features` document, truthful about what this build implements:
 /// what it refuses with "not supported yet" is reported as disabled.
 public enum RuntimeFeatures {
+    /// swrun's version: the one definition (`--version`, the features
+    /// annotations, and the state records all read it).
     public static let version = "0.1.0"
+
+    /// `swrun --version`: the version, the runtime-spec version, and the
+    /// libseccomp it was built with (runc prints the same lines).
+    public static func versionText() -> String {
+        "swrun version \(version)\nspec: \(OCIVersion.current)\nlibseccomp: \(libseccompVersion())\n"
+    }
 
     public static func current() -> Features {
         let mountOptions = (Array(MountFlags.options.keys) + Array(MountFlags.propagation.keys)

@@ -35,17 +35,9 @@ public struct DevicePlan {
 
     static let typeBits: [String: UInt32] = ["c": 0o020000, "u": 0o020000, "b": 0o060000, "p": 0o010000]
 
+    /// `d` has passed OCI validation (type, absolute path, numbers).
     public static func node(_ d: LinuxDevice, index i: Int) throws -> Node {
-        let field = "linux.devices[\(i)]"
-        guard typeBits[d.type] != nil else {
-            throw RuntimeError("\(field).type: unknown device type \"\(d.type)\" (want c, b, u or p)")
-        }
-        guard d.path.hasPrefix("/") else {
-            throw RuntimeError("\(field).path: must be an absolute path, got \"\(d.path)\"")
-        }
-        if d.type != "p" && (d.major == nil || d.minor == nil) {
-            throw RuntimeError("\(field): major and minor are required for type \"\(d.type)\"")
-        }
+        guard typeBits[d.type] != nil else { throw InitPlanCompiler.unvalidated("linux.devices[\(i)].type", d.type) }
         return Node(path: d.path, type: d.type, major: d.major ?? 0, minor: d.minor ?? 0,
                     mode: (d.fileMode ?? 0o666) & 0o7777, uid: d.uid ?? 0, gid: d.gid ?? 0)
     }

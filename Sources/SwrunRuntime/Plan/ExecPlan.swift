@@ -18,6 +18,10 @@ public struct ExecTarget {
 public enum ExecPlanCompiler {
     public static func compile(_ process: Process, target: ExecTarget, preserveFds: Int,
                                seccomp: SeccompCompiler.Program? = nil) throws -> InitPlan {
+        // exec's process comes with no config.json to validate: the OCI
+        // validator checks it here, naming the field as the init's would.
+        let problems = validateProcess(process, at: "process")
+        if !problems.isEmpty { throw RuntimeError(problems.map { "\($0.path): \($0.message)" }.joined(separator: "\n")) }
         var plan = InitPlan()
         plan.argv = process.args ?? []
         plan.env = process.env ?? []
@@ -25,11 +29,11 @@ public enum ExecPlanCompiler {
         // (a cpuset join resets the affinity), `final` after.
         var s: [Step] = [.deathSignal(9)]
         if let cpus = process.execCPUAffinity?.initial {
-            s.append(.cpuAffinity(try ProcessScheduling.cpuList(cpus, field: "process.execCPUAffinity.initial")))
+            s.append(.cpuAffinity(cpus))
         }
         s.append(.syncWait)
         if let cpus = process.execCPUAffinity?.final {
-            s.append(.cpuAffinity(try ProcessScheduling.cpuList(cpus, field: "process.execCPUAffinity.final")))
+            s.append(.cpuAffinity(cpus))
         }
         for (type, flag) in NamespaceKinds.ordered where target.namespaces.contains(where: { $0.flag == flag }) {
             let path = "/proc/\(target.initPid)/ns/\(procName(type))"

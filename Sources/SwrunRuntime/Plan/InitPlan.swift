@@ -59,12 +59,13 @@ public struct InitPlanInput {
 public enum InitPlanCompiler {
     static let defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+    /// Compiles a spec that has passed OCI `validate` (Bundle.load runs it):
+    /// what the validator checks is not checked again here. What is left
+    /// are lookups of validated names, which throw `unvalidated` if an
+    /// unchecked spec gets here, and what only the runtime can know.
     public static func compile(_ input: InitPlanInput) throws -> InitPlan {
         let spec = input.spec
         guard let process = spec.process else { throw RuntimeError("process: required to create a container") }
-        guard let argv0 = process.args?.first, !argv0.isEmpty else {
-            throw RuntimeError("process.args: must name the command to run")
-        }
         let linux = spec.linux ?? Linux()
         var plan = InitPlan()
         plan.argv = process.args ?? []
@@ -75,97 +76,26 @@ public enum InitPlanCompiler {
         if input.listenFds > 0 {
             plan.env += ["LISTEN_FDS=\(input.listenFds)", "LISTEN_PID=1"]
         }
-
-        // Namespaces: new ones go into the clone flags, joined ones are setns steps.
-        var joins: [(String, Int32)] = []
-        var newNS: Int32 = 0
-        var seen = Set<String>()
-        for (i, ns) in (linux.namespaces ?? []).enumerated() {
-            guard let flag = NamespaceKinds.flag(ns.type) else {
-                throw RuntimeError("linux.namespaces[\(i)].type: unknown namespace type \"\(ns.type)\"")
-            }
-            guard seen.insert(ns.type).inserted else {
-                throw RuntimeError("linux.namespaces[\(i)].type: namespace \"\(ns.type)\" listed twice")
-            }
-            if let path = ns.path, !path.isEmpty {
-                guard path.hasPrefix("/") else {
-                    throw RuntimeError("linux.namespaces[\(i)].path: must be absolute, got \"\(path)\"")
-                }
-                if ns.type == "pid" { plan.pidNamespacePath = path } else { joins.append((path, flag)) }
-            } else {
-                newNS |= flag
-            }
-        }
-        guard seen.contains("mount") else {
-            throw RuntimeError("linux.namespaces: a mount namespace is required")
-        }
-        if let offsets = linux.timeOffsets {
-            guard newNS & NamespaceKinds.newtime != 0 else {
-                throw RuntimeError("linux.timeOffsets: requires a new time namespace")
-            }
-            var text = ""
-            for (clock, o) in offsets.sorted(by: { $0.key < $1.key }) {
-                guard clock == "monotonic" || clock == "boottime" else {
-                    throw RuntimeError("linux.timeOffsets: unknown clock \"\(clock)\" (want monotonic or boottime)")
-                }
-                text += "\(clock) \(o.secs ?? 0) \(o.nanosecs ?? 0)\n"
-            }
-            // Offsets can be set only before a process enters the namespace:
-            // the parent unshares it for its children and writes them first.
-            plan.timeOffsets = text
-            newNS &= ~NamespaceKinds.newtime
-        }
-        let userNS = seen.contains("user")
-        if userNS {
-            plan.uidMappings = linux.uidMappings ?? []
-            plan.gidMappings = linux.gidMappings ?? []
-            if newNS & NamespaceKinds.newuser != 0 && (plan.uidMappings.isEmpty || plan.gidMappings.isEmpty) {
-                throw RuntimeError("linux.uidMappings/gidMappings: required with a new user namespace")
-            }
-        } else if linux.uidMappings != nil || linux.gidMappings != nil {
-            throw RuntimeError("linux.uidMappings: mappings require a user namespace")
-        }
-        if (spec.hostname ?? "").isEmpty == false || (spec.domainname ?? "").isEmpty == false,
-           newNS & NamespaceKinds.newuts == 0 {
-            throw RuntimeError("\(spec.hostname?.isEmpty == false ? "hostname" : "domainname"): requires a new uts namespace")
-        }
-        // The cgroup namespace is unshared once the parent has put the child
-        // in its cgroup, so that the namespace is rooted there.
-        plan.cloneFlags = newNS & ~NamespaceKinds.newcgroup
+        let ns = try namespaces(linux, into: &plan)
 
         var s: [Step] = [.deathSignal(9), .syncWait]
-        if newNS & NamespaceKinds.newuser != 0 {
+        if ns.new & NamespaceKinds.newuser != 0 {
             if plan.gidMappings.contains(where: { $0.containerID == 0 }) { s.append(.setresgid(0)) }
             if plan.uidMappings.contains(where: { $0.containerID == 0 }) { s.append(.setresuid(0)) }
         }
-        for (path, flag) in NamespaceKinds.ordered.compactMap({ k in joins.first { $0.1 == k.1 } }) {
+        for (path, flag) in NamespaceKinds.ordered.compactMap({ k in ns.joins.first { $0.1 == k.1 } }) {
             s.append(.setns(path: path, type: flag))
         }
         s.append(.setsid)
 
-        let rootfs = try rootfsSteps(input, linux: linux, userNS: userNS)
+        let rootfs = try rootfsSteps(input, linux: linux, userNS: ns.user)
         for (i, field) in rootfs.fields { plan.stepFields[s.count + i] = field }
         s += rootfs.steps
-        if let h = spec.hostname, !h.isEmpty { s.append(.sethostname(h)) }
-        if let p = linux.personality { s.append(try ProcessScheduling.personalityStep(p)) }
-        if let m = linux.memoryPolicy { s.append(try ProcessScheduling.memoryPolicyStep(m)) }
-        if let d = spec.domainname, !d.isEmpty { s.append(.setdomainname(d)) }
-        // Sysctls go through the container's /proc, before /proc/sys is made read-only.
-        for (key, value) in (linux.sysctl ?? [:]).sorted(by: { $0.key < $1.key }) {
-            guard !key.isEmpty, !key.contains(".."), !key.contains("/"),
-                  key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) else {
-                throw RuntimeError("linux.sysctl: invalid key \"\(key)\"")
-            }
-            try refuseHostNamespace(sysctl: key, linux: linux)
-            s.append(.writeFile(path: "/proc/sys/" + String(key.map { $0 == "." ? "/" : $0 }), content: value))
-        }
-        for p in linux.readonlyPaths ?? [] { s.append(.readonlyPath(p)) }
-        for p in linux.maskedPaths ?? [] { s.append(.maskPath(p)) }
-        if spec.root?.readonly == true { s.append(.remount(target: "/", flags: MountFlags.rdonly)) }
+        s += try containerSettingSteps(spec, linux: linux)
         // The parent joins the cgroups while the rootfs is set up; the
         // second wait is for that, and the cgroup namespace is rooted there.
         s.append(.syncWait)
-        if newNS & NamespaceKinds.newcgroup != 0 { s.append(.unshare(flags: NamespaceKinds.newcgroup)) }
+        if ns.new & NamespaceKinds.newcgroup != 0 { s.append(.unshare(flags: NamespaceKinds.newcgroup)) }
         let seccomp = try linux.seccomp.map(SeccompCompiler.compile)
         s += try processSteps(process, env: plan.env, preserveFds: input.listenFds + input.preserveFds, seccomp: seccomp,
                               console: true)
@@ -180,6 +110,67 @@ public enum InitPlanCompiler {
         s.append(.exec)
         plan.steps = s
         return plan
+    }
+
+    /// An error for a name the OCI validator would have refused: reached
+    /// only by a spec that skipped `validate` (a caller's bug).
+    static func unvalidated(_ field: String, _ value: String) -> RuntimeError {
+        RuntimeError("\(field): \"\(value)\" is not valid (the config was not validated)")
+    }
+
+    /// Namespaces: new ones go into the clone flags (returned in `new`),
+    /// joined ones are setns steps (`joins`); the mappings go into the plan.
+    static func namespaces(_ linux: Linux, into plan: inout InitPlan) throws
+        -> (new: Int32, joins: [(String, Int32)], user: Bool) {
+        var joins: [(String, Int32)] = []
+        var newNS: Int32 = 0
+        for (i, ns) in (linux.namespaces ?? []).enumerated() {
+            guard let flag = NamespaceKinds.flag(ns.type) else { throw unvalidated("linux.namespaces[\(i)].type", ns.type) }
+            if let path = ns.path, !path.isEmpty {
+                if ns.type == "pid" { plan.pidNamespacePath = path } else { joins.append((path, flag)) }
+            } else {
+                newNS |= flag
+            }
+        }
+        guard linux.namespace(.mount) != nil else {
+            throw RuntimeError("linux.namespaces: a mount namespace is required")
+        }
+        if let offsets = linux.timeOffsets, newNS & NamespaceKinds.newtime != 0 {
+            // Offsets can be set only before a process enters the namespace:
+            // the parent unshares it for its children and writes them first.
+            plan.timeOffsets = offsets.sorted(by: { $0.key < $1.key })
+                .map { clock, o in "\(clock) \(o.secs ?? 0) \(o.nanosecs ?? 0)\n" }.joined()
+            newNS &= ~NamespaceKinds.newtime
+        }
+        let userNS = linux.namespace(.user) != nil
+        if userNS {
+            plan.uidMappings = linux.uidMappings ?? []
+            plan.gidMappings = linux.gidMappings ?? []
+        }
+        // The cgroup namespace is unshared once the parent has put the child
+        // in its cgroup, so that the namespace is rooted there.
+        plan.cloneFlags = newNS & ~NamespaceKinds.newcgroup
+        return (newNS, joins, userNS)
+    }
+
+    /// hostname, personality, memory policy, domainname, sysctls, the
+    /// read-only and masked paths and a read-only root: once the rootfs is
+    /// in place, before the cgroups are joined.
+    static func containerSettingSteps(_ spec: Spec, linux: Linux) throws -> [Step] {
+        var s: [Step] = []
+        if let h = spec.hostname, !h.isEmpty { s.append(.sethostname(h)) }
+        if let p = linux.personality { s.append(try ProcessScheduling.personalityStep(p)) }
+        if let m = linux.memoryPolicy { s.append(try ProcessScheduling.memoryPolicyStep(m)) }
+        if let d = spec.domainname, !d.isEmpty { s.append(.setdomainname(d)) }
+        // Sysctls go through the container's /proc, before /proc/sys is made read-only.
+        for (key, value) in (linux.sysctl ?? [:]).sorted(by: { $0.key < $1.key }) {
+            try refuseHostNamespace(sysctl: key, linux: linux)
+            s.append(.writeFile(path: "/proc/sys/" + String(key.map { $0 == "." ? "/" : $0 }), content: value))
+        }
+        for p in linux.readonlyPaths ?? [] { s.append(.readonlyPath(p)) }
+        for p in linux.maskedPaths ?? [] { s.append(.maskPath(p)) }
+        if spec.root?.readonly == true { s.append(.remount(target: "/", flags: MountFlags.rdonly)) }
+        return s
     }
 
     /// A sysctl of a namespace joined by path that is the runtime's own
@@ -201,16 +192,12 @@ public enum InitPlanCompiler {
     }
 
     /// From the terminal to READY: what the container's init and an exec'd
-    /// process both do once they are in the container.
+    /// process both do once they are in the container. The process has
+    /// passed OCI `validateProcess` (in `validate` or ExecPlanCompiler).
     /// `console`: the init's terminal is bound onto /dev/console too.
     static func processSteps(_ process: Process, env: [String], preserveFds: Int,
                              seccomp: SeccompCompiler.Program?, console: Bool = false) throws -> [Step] {
-        guard let argv0 = process.args?.first, !argv0.isEmpty else {
-            throw RuntimeError("process.args: must name the command to run")
-        }
-        guard process.cwd.hasPrefix("/") else {
-            throw RuntimeError("process.cwd: must be an absolute path, got \"\(process.cwd)\"")
-        }
+        let argv0 = process.args?.first ?? ""
         var s: [Step] = []
         if process.terminal == true {
             s.append(.terminal(rows: process.consoleSize?.height ?? 0, cols: process.consoleSize?.width ?? 0,
@@ -256,9 +243,7 @@ public enum InitPlanCompiler {
         var fields: [Int: String] = [:]
         var configured: UInt?
         if let p = linux.rootfsPropagation, !p.isEmpty {
-            guard let flags = MountFlags.propagation[p] else {
-                throw RuntimeError("linux.rootfsPropagation: unknown propagation \"\(p)\"")
-            }
+            guard let flags = MountFlags.propagation[p] else { throw unvalidated("linux.rootfsPropagation", p) }
             configured = flags
         }
         // An unbindable root could not be bound onto itself: that one is
@@ -290,12 +275,7 @@ public enum InitPlanCompiler {
         if !devIsBound {
             s += try DevicePlan.steps(devices: linux.devices ?? [], inUserNamespace: userNS)
         }
-        if let cwd = input.spec.process?.cwd {
-            guard cwd.hasPrefix("/") else {
-                throw RuntimeError("process.cwd: must be an absolute path, got \"\(cwd)\"")
-            }
-            s.append(.mkdir(path: cwd))
-        }
+        if let cwd = input.spec.process?.cwd { s.append(.mkdir(path: cwd)) }
         // The masks bind the host's /dev/null, which is out of reach after
         // pivot_root: a copy of its mount is made here.
         if !(linux.maskedPaths ?? []).isEmpty { s.append(.maskSource) }
@@ -311,17 +291,8 @@ public enum InitPlanCompiler {
     }
 
     static func rlimitSteps(_ rlimits: [POSIXRlimit]) throws -> [Step] {
-        var seen = Set<String>()
-        return try rlimits.enumerated().map { i, rl in
-            guard let res = Rlimits.resources[rl.type] else {
-                throw RuntimeError("process.rlimits[\(i)].type: unknown rlimit \"\(rl.type)\"")
-            }
-            guard seen.insert(rl.type).inserted else {
-                throw RuntimeError("process.rlimits[\(i)].type: \(rl.type) listed twice")
-            }
-            guard rl.soft <= rl.hard else {
-                throw RuntimeError("process.rlimits[\(i)]: soft limit \(rl.soft) exceeds hard limit \(rl.hard)")
-            }
+        try rlimits.enumerated().map { i, rl in
+            guard let res = POSIXRlimit.linuxResources[rl.type] else { throw unvalidated("process.rlimits[\(i)].type", rl.type) }
             return .setrlimit(name: rl.type, resource: res, soft: rl.soft, hard: rl.hard)
         }
     }

@@ -1,7 +1,8 @@
 import OCI
 
 /// process.scheduler, process.ioPriority and linux.personality as the
-/// numbers their syscalls take; unknown names are errors naming the field.
+/// numbers their syscalls take. The names were checked by the OCI
+/// validator; one it would refuse is an `unvalidated` error.
 enum ProcessScheduling {
     static let policies: [String: UInt32] = [
         "SCHED_OTHER": 0, "SCHED_FIFO": 1, "SCHED_RR": 2, "SCHED_BATCH": 3,
@@ -15,12 +16,10 @@ enum ProcessScheduling {
     static let ioClasses: [String: Int32] = ["IOPRIO_CLASS_RT": 1, "IOPRIO_CLASS_BE": 2, "IOPRIO_CLASS_IDLE": 3]
 
     static func schedulerStep(_ s: LinuxScheduler) throws -> Step {
-        guard let policy = policies[s.policy] else {
-            throw RuntimeError("process.scheduler.policy: unknown policy \"\(s.policy)\"")
-        }
+        guard let policy = policies[s.policy] else { throw InitPlanCompiler.unvalidated("process.scheduler.policy", s.policy) }
         var mask: UInt64 = 0
         for (i, f) in (s.flags ?? []).enumerated() {
-            guard let v = flags[f] else { throw RuntimeError("process.scheduler.flags[\(i)]: unknown flag \"\(f)\"") }
+            guard let v = flags[f] else { throw InitPlanCompiler.unvalidated("process.scheduler.flags[\(i)]", f) }
             mask |= v
         }
         return .scheduler(policy: policy, flags: mask, nice: s.nice ?? 0, priority: UInt32(max(0, s.priority ?? 0)),
@@ -28,23 +27,15 @@ enum ProcessScheduling {
     }
 
     static func ioPriorityStep(_ io: LinuxIOPriority) throws -> Step {
-        guard let cls = ioClasses[io.ioClass] else {
-            throw RuntimeError("process.ioPriority.class: unknown class \"\(io.ioClass)\"")
-        }
-        guard (0...7).contains(io.priority) else {
-            throw RuntimeError("process.ioPriority.priority: must be between 0 and 7, got \(io.priority)")
-        }
+        guard let cls = ioClasses[io.ioClass] else { throw InitPlanCompiler.unvalidated("process.ioPriority.class", io.ioClass) }
         return .ioPriority(cls << 13 | Int32(io.priority))
     }
 
     static func personalityStep(_ p: LinuxPersonality) throws -> Step {
-        if let f = p.flags, !f.isEmpty {
-            throw RuntimeError("linux.personality.flags: no flags are defined, got \(f)")
-        }
         switch p.domain {
         case "LINUX": return .personality(0x0000)
         case "LINUX32": return .personality(0x0008)
-        default: throw RuntimeError("linux.personality.domain: must be LINUX or LINUX32, got \"\(p.domain)\"")
+        default: throw InitPlanCompiler.unvalidated("linux.personality.domain", p.domain)
         }
     }
 
@@ -57,25 +48,11 @@ enum ProcessScheduling {
     ]
 
     static func memoryPolicyStep(_ m: LinuxMemoryPolicy) throws -> Step {
-        guard var mode = memoryModes[m.mode] else {
-            throw RuntimeError("linux.memoryPolicy.mode: unknown mode \"\(m.mode)\"")
-        }
+        guard var mode = memoryModes[m.mode] else { throw InitPlanCompiler.unvalidated("linux.memoryPolicy.mode", m.mode) }
         for (i, f) in (m.flags ?? []).enumerated() {
-            guard let v = memoryFlags[f] else { throw RuntimeError("linux.memoryPolicy.flags[\(i)]: unknown flag \"\(f)\"") }
+            guard let v = memoryFlags[f] else { throw InitPlanCompiler.unvalidated("linux.memoryPolicy.flags[\(i)]", f) }
             mode |= v
         }
-        let nodes = try m.nodes.flatMap { $0.isEmpty ? nil : try cpuList($0, field: "linux.memoryPolicy.nodes") }
-        return .memoryPolicy(mode: mode, nodes: nodes)
-    }
-
-    /// "0-3,7": digits, commas and ranges only.
-    static func cpuList(_ list: String, field: String) throws -> String {
-        let ok = !list.isEmpty && list.split(separator: ",", omittingEmptySubsequences: false).allSatisfy { part in
-            let ends = part.split(separator: "-", omittingEmptySubsequences: false)
-            return (1...2).contains(ends.count) && ends.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
-                && (ends.count == 1 || Int(ends[0])! <= Int(ends[1])!)
-        }
-        guard ok else { throw RuntimeError("\(field): not a CPU list like 0-3,7: \"\(list)\"") }
-        return list
+        return .memoryPolicy(mode: mode, nodes: m.nodes.flatMap { $0.isEmpty ? nil : $0 })
     }
 }

@@ -45,6 +45,8 @@ public enum SeccompCompiler {
     /// alone with EINVAL), so it is kept only where there is one.
     static let waitKillableRecv: UInt32 = 1 << 5
 
+    /// Compiles a validated linux.seccomp (names, indexes and operators
+    /// were checked by the OCI validator) with libseccomp.
     public static func compile(_ seccomp: LinuxSeccomp) throws -> Program {
         let defaultAction = try action(seccomp.defaultAction, errnoRet: seccomp.defaultErrnoRet, field: "linux.seccomp.defaultAction")
         guard let ctx = seccomp_init(defaultAction) else {
@@ -53,67 +55,12 @@ public enum SeccompCompiler {
         defer { seccomp_release(ctx) }
         // swrun sets no_new_privs itself when the config asks for it.
         _ = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)
-        var flags: UInt32 = 0
-        for (i, f) in (seccomp.flags ?? []).enumerated() {
-            guard let v = flagValues[f] else {
-                throw RuntimeError("linux.seccomp.flags[\(i)]: unknown or unsupported flag \"\(f)\"")
-            }
-            flags |= v
-        }
-        for (i, arch) in (seccomp.architectures ?? []).enumerated() {
-            let name = arch.hasPrefix("SCMP_ARCH_") ? String(arch.dropFirst(10)).lowercased() : arch.lowercased()
-            let token = seccomp_arch_resolve_name(name)
-            guard token != 0 else { throw RuntimeError("linux.seccomp.architectures[\(i)]: unknown architecture \"\(arch)\"") }
-            let r = seccomp_arch_add(ctx, token)
-            if r < 0 && r != -EEXIST {
-                throw RuntimeError("linux.seccomp.architectures[\(i)]: add \(arch)", errno: -r)
-            }
-        }
+        var flags = try filterFlags(seccomp.flags ?? [])
+        try addArchitectures(seccomp.architectures ?? [], to: ctx)
         for (i, rule) in (seccomp.syscalls ?? []).enumerated() {
-            let field = "linux.seccomp.syscalls[\(i)]"
-            let act = try action(rule.action, errnoRet: rule.errnoRet, field: field + ".action")
-            // A rule that does what the default does adds nothing (and
-            // libseccomp refuses it).
-            if act == defaultAction { continue }
-            let conditions = try (rule.args ?? []).enumerated().map { j, a -> scmp_arg_cmp in
-                guard let op = operators[a.op] else {
-                    throw RuntimeError("\(field).args[\(j)].op: unknown operator \"\(a.op)\"")
-                }
-                guard a.index < 6 else { throw RuntimeError("\(field).args[\(j)].index: must be below 6") }
-                return scmp_arg_cmp(arg: a.index, op: op, datum_a: a.value, datum_b: a.valueTwo ?? 0)
-            }
-            // libseccomp ANDs the conditions of a rule and allows one per
-            // argument: several on one argument mean one rule each (OR),
-            // as runc does.
-            let indexes = conditions.map(\.arg)
-            let groups: [[scmp_arg_cmp]] = Set(indexes).count == indexes.count ? [conditions] : conditions.map { [$0] }
-            for name in rule.names {
-                let nr = seccomp_syscall_resolve_name(name)
-                // Names this kernel/libseccomp does not know are skipped, as runc does.
-                if nr == __NR_SCMP_ERROR { continue }
-                for group in groups {
-                    let r = group.withUnsafeBufferPointer {
-                        seccomp_rule_add_array(ctx, act, nr, UInt32($0.count), $0.baseAddress)
-                    }
-                    if r < 0 && r != -EEXIST {
-                        throw RuntimeError("\(field): add the rule for \(name)", errno: -r)
-                    }
-                }
-            }
+            try addRule(rule, field: "linux.seccomp.syscalls[\(i)]", defaultAction: defaultAction, to: ctx)
         }
-        let fd = shim_memfd("swrun-seccomp")
-        if fd < 0 { throw RuntimeError("memfd_create for the seccomp filter", errno: -fd) }
-        defer { Sys.close(fd) }
-        let r = seccomp_export_bpf(ctx, fd)
-        if r < 0 { throw RuntimeError("linux.seccomp: export the filter", errno: -r) }
-        lseek(fd, 0, SEEK_SET)
-        let bytes = try Sys.readAll(fd: fd)
-        guard !bytes.isEmpty, bytes.count % 8 == 0 else {
-            throw RuntimeError("linux.seccomp: libseccomp produced no filter")
-        }
-        let instructions = bytes.withUnsafeBytes { raw in
-            (0..<(bytes.count / 8)).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self) }
-        }
+        let instructions = try exportFilter(ctx)
         let notify: UInt32 = 0x7fc0_0000
         let notifies = defaultAction == notify || (seccomp.syscalls ?? []).contains {
             (try? action($0.action, errnoRet: $0.errnoRet, field: "")) == notify
@@ -127,5 +74,75 @@ public enum SeccompCompiler {
             flags &= ~waitKillableRecv
         }
         return Program(instructions: instructions, flags: flags)
+    }
+
+    /// The seccomp(2) flags; a known flag swrun cannot set is refused.
+    static func filterFlags(_ names: [String]) throws -> UInt32 {
+        var flags: UInt32 = 0
+        for (i, f) in names.enumerated() {
+            guard let v = flagValues[f] else {
+                throw RuntimeError("linux.seccomp.flags[\(i)]: unknown or unsupported flag \"\(f)\"")
+            }
+            flags |= v
+        }
+        return flags
+    }
+
+    static func addArchitectures(_ archs: [String], to ctx: scmp_filter_ctx) throws {
+        for (i, arch) in archs.enumerated() {
+            let name = arch.hasPrefix("SCMP_ARCH_") ? String(arch.dropFirst(10)).lowercased() : arch.lowercased()
+            let token = seccomp_arch_resolve_name(name)
+            guard token != 0 else { throw RuntimeError("linux.seccomp.architectures[\(i)]: unknown architecture \"\(arch)\"") }
+            let r = seccomp_arch_add(ctx, token)
+            if r < 0 && r != -EEXIST {
+                throw RuntimeError("linux.seccomp.architectures[\(i)]: add \(arch)", errno: -r)
+            }
+        }
+    }
+
+    static func addRule(_ rule: LinuxSyscall, field: String, defaultAction: UInt32, to ctx: scmp_filter_ctx) throws {
+        let act = try action(rule.action, errnoRet: rule.errnoRet, field: field + ".action")
+        // A rule that does what the default does adds nothing (and
+        // libseccomp refuses it).
+        if act == defaultAction { return }
+        let conditions = try (rule.args ?? []).enumerated().map { j, a -> scmp_arg_cmp in
+            guard let op = operators[a.op] else { throw InitPlanCompiler.unvalidated("\(field).args[\(j)].op", a.op) }
+            return scmp_arg_cmp(arg: a.index, op: op, datum_a: a.value, datum_b: a.valueTwo ?? 0)
+        }
+        // libseccomp ANDs the conditions of a rule and allows one per
+        // argument: several on one argument mean one rule each (OR),
+        // as runc does.
+        let indexes = conditions.map(\.arg)
+        let groups: [[scmp_arg_cmp]] = Set(indexes).count == indexes.count ? [conditions] : conditions.map { [$0] }
+        for name in rule.names {
+            let nr = seccomp_syscall_resolve_name(name)
+            // Names this kernel/libseccomp does not know are skipped, as runc does.
+            if nr == __NR_SCMP_ERROR { continue }
+            for group in groups {
+                let r = group.withUnsafeBufferPointer {
+                    seccomp_rule_add_array(ctx, act, nr, UInt32($0.count), $0.baseAddress)
+                }
+                if r < 0 && r != -EEXIST {
+                    throw RuntimeError("\(field): add the rule for \(name)", errno: -r)
+                }
+            }
+        }
+    }
+
+    /// The filter as BPF instructions, through a memfd.
+    static func exportFilter(_ ctx: scmp_filter_ctx) throws -> [UInt64] {
+        let fd = shim_memfd("swrun-seccomp")
+        if fd < 0 { throw RuntimeError("memfd_create for the seccomp filter", errno: -fd) }
+        defer { Sys.close(fd) }
+        let r = seccomp_export_bpf(ctx, fd)
+        if r < 0 { throw RuntimeError("linux.seccomp: export the filter", errno: -r) }
+        lseek(fd, 0, SEEK_SET)
+        let bytes = try Sys.readAll(fd: fd)
+        guard !bytes.isEmpty, bytes.count % 8 == 0 else {
+            throw RuntimeError("linux.seccomp: libseccomp produced no filter")
+        }
+        return bytes.withUnsafeBytes { raw in
+            (0..<(bytes.count / 8)).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self) }
+        }
     }
 }

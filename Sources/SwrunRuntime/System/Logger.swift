@@ -36,7 +36,7 @@ public final class Logger {
         if fd >= 0 {
             write("warning", msg)
         } else {
-            try? Sys.writeAll(2, Array("swrun: warning: \(msg)\n".utf8))
+            Stderr.write("swrun: warning: \(msg)\n")
         }
     }
 
@@ -52,7 +52,7 @@ public final class Logger {
         if fd >= 0 {
             try? Sys.writeAll(fd, Array(line.utf8))
         } else if debugEnabled && level != "error" {
-            try? Sys.writeAll(2, Array(line.utf8))
+            Stderr.write(line)
         }
     }
 }

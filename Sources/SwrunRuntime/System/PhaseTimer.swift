@@ -23,6 +23,6 @@ public enum PhaseTimer {
         let t = now()
         let line = "swrun timing: \(phase) \(Int((t - last) * 1000)) us\n"
         last = t
-        _ = line.withCString { write(2, $0, strlen($0)) }
+        Stderr.write(line)
     }
 }

@@ -55,7 +55,7 @@ enum SwrunCLI {
             return fail(error, global)
         }
         if parsed.bool("--version") {
-            Output.write("swrun version \(RuntimeFeatures.version)\nspec: \(OCIVersionText.value)\nlibseccomp: \(RuntimeFeatures.libseccompVersion())\n")
+            Output.write(RuntimeFeatures.versionText())
             return 0
         }
         guard verbIndex < argv.count else {
@@ -98,8 +98,7 @@ enum SwrunCLI {
             msg = String(decoding: msg.utf8.prefix(maxErrorBytes), as: UTF8.self) + "... (\(total) bytes, cut)"
         }
         global.log.error(msg)
-        let line = Array(("swrun: " + msg + "\n").utf8)
-        _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        Stderr.write("swrun: " + msg + "\n")
         return 1
     }
 
@@ -115,8 +114,4 @@ enum SwrunCLI {
         }
         return s
     }
-}
-
-enum OCIVersionText {
-    static let value = OCIVersion.current
 }

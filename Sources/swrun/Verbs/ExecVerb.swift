@@ -52,7 +52,7 @@ enum ExecVerb: Verb {
             return try decodeJSONDocument(Process.self, from: Data(bytes), file: file)
         }
         guard !command.isEmpty else { throw UsageError("exec: requires a command (or --process)") }
-        var p = try runtime.state(id: id).status == .stopped ? Process() : (runtime.store.load(id).process ?? Process())
+        var p = try runtime.configuredProcess(id: id)
         p.args = command
         p.terminal = args.bool("--tty")
         p.consoleSize = nil
