@@ -78,3 +78,16 @@ enum HookRunner {
         }
     }
 }
+
+extension HookRunner {
+    /// Replaces the hooks' state in the memfd the init shares with us (the
+    /// createContainer and startContainer hooks, which the init runs, read
+    /// it on their stdin).
+    static func writeState(_ state: ContainerState, to fd: Int32) throws {
+        guard fd >= 0 else { return }
+        if ftruncate(fd, 0) < 0 { throw RuntimeError("truncate the hooks' state memfd", errno: errno) }
+        let bytes = encodeJSONCompactBytes(state)
+        let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        if n != bytes.count { throw RuntimeError("write the hooks' state memfd", errno: n < 0 ? errno : EIO) }
+    }
+}
