@@ -25,54 +25,28 @@ enum HookRunner {
         }
     }
 
+    /// Runs one hook through shim_run_hook (hook.c), which the init's
+    /// createContainer and startContainer steps use too.
     static func run(_ hook: Hook, field: String, state: ContainerState) throws {
-        let input = Array(encodeJSONCompact(state))
         let stdin = shim_memfd("swrun-hook-state")
-        let output = shim_memfd("swrun-hook-output")
-        defer { Sys.close(stdin); Sys.close(output) }
-        guard stdin >= 0, output >= 0 else { throw RuntimeError("\(field): memfd_create", errno: -min(stdin, output)) }
-        try Sys.writeAll(stdin, input)
-        lseek(stdin, 0, SEEK_SET)
+        defer { Sys.close(stdin) }
+        guard stdin >= 0 else { throw RuntimeError("\(field): memfd_create", errno: -stdin) }
+        try Sys.writeAll(stdin, Array(encodeJSONCompact(state)))
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, stdin, 0)
-        posix_spawn_file_actions_adddup2(&actions, output, 1)
-        posix_spawn_file_actions_adddup2(&actions, output, 2)
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        // swrun run blocks signals for its wait loop: the hook gets none blocked.
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK))
         let argv = (hook.args?.isEmpty == false ? hook.args! : [hook.path]).map { strdup($0) } + [nil]
         // Without `env` a hook gets the runtime's environment (runc, crun).
         let envp = (hook.env ?? Sys.environment()).map { strdup($0) } + [nil]
         defer { (argv + envp).forEach { free($0) } }
-        var pid: pid_t = 0
-        let r = posix_spawn(&pid, hook.path, &actions, &attr, argv, envp)
-        if r != 0 { throw RuntimeError("\(field): run", path: hook.path, errno: r) }
-
-        var status: Int32 = 0
-        let deadline = hook.timeout.map { Clock.monotonicMillis() + Int64($0) * 1000 }
-        var delay = 1
-        while true {
-            let w = shim_waitpid(pid, &status, WNOHANG)
-            if w == pid { break }
-            if let deadline, Clock.monotonicMillis() > deadline {
-                kill(pid, SIGKILL)
-                _ = shim_waitpid(pid, &status, 0)
-                throw RuntimeError("\(field): \(hook.path) timed out after \(hook.timeout!) s")
-            }
-            Sys.sleepMillis(delay)
-            delay = min(delay * 2, 20)
+        var result = shim_hook_result()
+        let r = shim_run_hook(hook.path, argv, envp, stdin, Int32(clamping: hook.timeout ?? 0), &result)
+        if r < 0 { throw RuntimeError("\(field): run", path: hook.path, errno: -r) }
+        if result.timed_out != 0 {
+            throw RuntimeError("\(field): \(hook.path) timed out after \(hook.timeout ?? 0) s")
         }
+        let status = result.status
         guard status == 0 else {
-            lseek(output, 0, SEEK_SET)
-            let text = String(decoding: (try? Sys.readAll(fd: output)) ?? [], as: UTF8.self).trimmed
+            let output = withUnsafeBytes(of: result.output) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let text = output.trimmed
             let how = status & 0x7f == 0 ? "exited with status \((status >> 8) & 0xff)" : "was killed by signal \(status & 0x7f)"
             throw RuntimeError("\(field): \(hook.path) \(how)" + (text.isEmpty ? "" : ": \(text)"))
         }
