@@ -38,14 +38,12 @@ static void send_report(struct child *c, int kind, int err, const char *detail)
     } while (n < 0 && errno == EINTR);
 }
 
-void fail(struct child *c, int err, const char *fmt, ...)
+__attribute__((noreturn))
+static void vfail(struct child *c, int err, int send_detail, const char *fmt, va_list ap)
 {
     char detail[512];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(detail, sizeof detail, fmt, ap);
-    va_end(ap);
-    send_report(c, SHIM_REPORT_ERROR, err, detail);
+    send_report(c, SHIM_REPORT_ERROR, err, send_detail ? detail : NULL);
     /* Exiting with unread go bytes queued would make the parent's recv
      * fail with ECONNRESET instead of returning this report. */
     char drain[16];
@@ -58,6 +56,22 @@ void fail(struct child *c, int err, const char *fmt, ...)
             dprintf(2, "swrun: %s\n", detail);
     }
     _exit(127);
+}
+
+void fail(struct child *c, int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(c, err, 1, fmt, ap);
+    va_end(ap);
+}
+
+void fail_op(struct child *c, int err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(c, err, 0, fmt, ap);
+    va_end(ap);
 }
 
 void op_sync_wait(struct child *c, const struct shim_step *s)
@@ -74,14 +88,14 @@ void op_sync_wait(struct child *c, const struct shim_step *s)
 void op_setns(struct child *c, const struct shim_step *s)
 {
     if (setns((int)s->n[0], (int)s->n[1]) < 0)
-        fail(c, errno, "setns %s", s->s[0] ? s->s[0] : "");
+        fail_op(c, errno, "setns %s", s->s[0] ? s->s[0] : "");
     close((int)s->n[0]);
 }
 
 void op_unshare(struct child *c, const struct shim_step *s)
 {
     if (unshare((int)s->flags) < 0)
-        fail(c, errno, "unshare 0x%llx", (unsigned long long)s->flags);
+        fail_op(c, errno, "unshare 0x%llx", (unsigned long long)s->flags);
 }
 
 /*

@@ -14,25 +14,25 @@
 void op_setgroups(struct child *c, const struct shim_step *s)
 {
     if (setgroups((size_t)s->n[0], (const gid_t *)s->gids) < 0)
-        fail(c, errno, "setgroups");
+        fail_op(c, errno, "setgroups");
 }
 
 void op_setresgid(struct child *c, const struct shim_step *s)
 {
     if (setresgid((gid_t)s->n[0], (gid_t)s->n[0], (gid_t)s->n[0]) < 0)
-        fail(c, errno, "setresgid %lld", (long long)s->n[0]);
+        fail_op(c, errno, "setresgid %lld", (long long)s->n[0]);
 }
 
 void op_setresuid(struct child *c, const struct shim_step *s)
 {
     if (setresuid((uid_t)s->n[0], (uid_t)s->n[0], (uid_t)s->n[0]) < 0)
-        fail(c, errno, "setresuid %lld", (long long)s->n[0]);
+        fail_op(c, errno, "setresuid %lld", (long long)s->n[0]);
 }
 
 void op_keepcaps(struct child *c, const struct shim_step *s)
 {
     if (prctl(PR_SET_KEEPCAPS, s->n[0], 0, 0, 0) < 0)
-        fail(c, errno, "prctl PR_SET_KEEPCAPS");
+        fail_op(c, errno, "prctl PR_SET_KEEPCAPS");
 }
 
 void op_capbset_limit(struct child *c, const struct shim_step *s)
@@ -56,7 +56,7 @@ void op_capset(struct child *c, const struct shim_step *s)
         data[i].inheritable = (uint32_t)((uint64_t)s->n[2] >> (32 * i));
     }
     if (syscall(SYS_capset, &hdr, data) < 0)
-        fail(c, errno, "capset");
+        fail_op(c, errno, "capset");
 }
 
 void op_ambient(struct child *c, const struct shim_step *s)
@@ -72,7 +72,7 @@ void op_ambient(struct child *c, const struct shim_step *s)
 void op_no_new_privs(struct child *c, const struct shim_step *s)
 {
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-        fail(c, errno, "prctl PR_SET_NO_NEW_PRIVS");
+        fail_op(c, errno, "prctl PR_SET_NO_NEW_PRIVS");
 }
 
 void op_seccomp(struct child *c, const struct shim_step *s)
@@ -83,7 +83,7 @@ void op_seccomp(struct child *c, const struct shim_step *s)
     };
     long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, (unsigned)s->flags, &prog);
     if (fd < 0)
-        fail(c, errno, "load seccomp filter");
+        fail_op(c, errno, "load seccomp filter");
     if (s->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) {
         /* The parent passes the listener on to linux.seccomp.listenerPath. */
         struct shim_report r;

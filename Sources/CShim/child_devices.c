@@ -146,7 +146,7 @@ void op_mask_path(struct child *c, const struct shim_step *s)
     if (r == -EBADF && !dir)
         fail(c, EBADF, "mask %s: no /dev/null was opened before pivot_root", s->s[1]);
     if (r < 0)
-        fail(c, -r, "mask %s with %s", s->s[1], dir ? "a read-only tmpfs" : "the host's /dev/null");
+        fail(c, -r, "%s", dir ? "mount a read-only tmpfs on it" : "bind the host's /dev/null onto it");
     close(fd);
 }
 
@@ -161,7 +161,7 @@ void op_readonly_path(struct child *c, const struct shim_step *s)
     char target[64];
     fdpath(target, sizeof target, fd);
     if (mount(target, target, NULL, MS_BIND | MS_REC, NULL) < 0)
-        fail(c, errno, "bind %s onto itself (readonly path)", s->s[1]);
+        fail(c, errno, "bind it onto itself");
     close(fd);
     op_remount(c, &(struct shim_step){ .s = { NULL, s->s[1] }, .flags = MS_RDONLY });
 }
@@ -195,7 +195,7 @@ void op_mknod(struct child *c, const struct shim_step *s)
                  s->s[1], file_kind(st.st_mode), major(dev), minor(dev));
     }
     if (r == 0 && mknodat(dfd, base, mode, dev) < 0)
-        fail(c, errno, "mknod %s", s->s[1]);
+        fail_op(c, errno, "mknod %s", s->s[1]);
     if (fchownat(dfd, base, (uid_t)s->n[2], (gid_t)s->n[3], AT_SYMLINK_NOFOLLOW) < 0)
         fail(c, errno, "chown %s", s->s[1]);
     close(dfd);
@@ -262,7 +262,7 @@ void op_bind_device(struct child *c, const struct shim_step *s)
     int target = mount_point_file(c, dfd, base, s->s[1], device_mount_point, 0644);
     int r = bind_fd(src, target, 0);
     if (r < 0)
-        fail(c, -r, "bind the host's %s onto %s", s->s[0], s->s[1]);
+        fail_op(c, -r, "bind the host's %s onto %s", s->s[0], s->s[1]);
     close(target);
     close(dfd);
     close(src);

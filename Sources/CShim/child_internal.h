@@ -33,6 +33,11 @@ struct child {
 /* child.c: reports (step, err, detail) to the parent and ends the child. */
 __attribute__((noreturn, format(printf, 3, 4)))
 void fail(struct child *c, int err, const char *fmt, ...);
+/* The same when the failing call is the step's own operation: the parent
+ * names the step (operation, path, flags), so no detail is sent; fmt says
+ * it on stderr only when the failure comes after READY. */
+__attribute__((noreturn, format(printf, 3, 4)))
+void fail_op(struct child *c, int err, const char *fmt, ...);
 
 /* One handler per step, named in shim_steps.h. */
 #define SHIM_STEP_DECLARE(name, handler) \

@@ -18,16 +18,16 @@
 void op_mount_root_propagation(struct child *c, const struct shim_step *s)
 {
     if (mount(NULL, s->s[0] ? s->s[0] : "/", NULL, s->flags, NULL) < 0)
-        fail(c, errno, "set propagation of %s", s->s[0] ? s->s[0] : "/");
+        fail_op(c, errno, "set propagation of %s", s->s[0] ? s->s[0] : "/");
 }
 
 void op_rootfs_bind(struct child *c, const struct shim_step *s)
 {
     if (mount(s->s[0], s->s[0], NULL, MS_BIND | MS_REC, NULL) < 0)
-        fail(c, errno, "bind rootfs %s onto itself", s->s[0]);
+        fail_op(c, errno, "bind rootfs %s onto itself", s->s[0]);
     c->rootfd = open(s->s[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (c->rootfd < 0)
-        fail(c, errno, "open rootfs %s", s->s[0]);
+        fail(c, errno, "open it");
 }
 
 static unsigned long locked_flags(int fd)
@@ -158,22 +158,22 @@ void op_mount(struct child *c, const struct shim_step *s)
     int fd = path_in_root(c, s->s[1], (int)s->n[0], target, sizeof target);
     int old = -1;
     if (s->n[2] && (old = open_dir_of(fd)) < 0)
-        fail(c, errno, "open %s to copy it up", s->s[1]);
+        fail(c, errno, "open the target to copy it up");
     if (mount(src, target, s->s[2], s->flags, s->s[3]) < 0)
-        fail(c, errno, "mount %s on %s", s->s[0] ? s->s[0] : "(none)", s->s[1]);
+        fail_op(c, errno, "mount %s on %s", s->s[0] ? s->s[0] : "(none)", s->s[1]);
     close(fd);
     if (old >= 0) {
         /* The old fd still sees the directory under the new mount. */
         int nfd = path_in_root(c, s->s[1], SHIM_CREATE_NONE, target, sizeof target);
         int fresh = open_dir_of(nfd);
         if (fresh < 0)
-            fail(c, errno, "open the new mount on %s", s->s[1]);
+            fail(c, errno, "open the new mount");
         struct stat st;
         int r = fstat(old, &st) < 0 ? -errno : copy_tree(old, fresh, 0);
         if (r == 0 && (fchmod(fresh, st.st_mode & 07777) < 0 || fchown(fresh, st.st_uid, st.st_gid) < 0))
             r = -errno;
         if (r < 0)
-            fail(c, -r, "copy the content of %s into its tmpfs (tmpcopyup)", s->s[1]);
+            fail(c, -r, "copy the old content into the tmpfs (tmpcopyup)");
         close(fresh);
         close(nfd);
         close(old);
@@ -191,7 +191,7 @@ void op_mount_setattr(struct child *c, const struct shim_step *s)
     };
     unsigned flags = AT_EMPTY_PATH | (s->flags ? AT_RECURSIVE : 0);
     if (syscall(SYS_mount_setattr, fd, "", flags, &attr, sizeof attr) < 0)
-        fail(c, errno, "mount_setattr %s (set 0x%llx, clear 0x%llx)", s->s[1],
+        fail_op(c, errno, "mount_setattr %s (set 0x%llx, clear 0x%llx)", s->s[1],
              (unsigned long long)s->n[0], (unsigned long long)s->n[1]);
     close(fd);
 }
@@ -202,7 +202,7 @@ void op_move_mount(struct child *c, const struct shim_step *s)
     int fd = path_in_root(c, s->s[1], (int)s->n[1], target, sizeof target);
     int r = move_mount_fd((int)s->n[0], fd);
     if (r < 0)
-        fail(c, -r, "attach the idmapped mount on %s", s->s[1]);
+        fail_op(c, -r, "attach the idmapped mount on %s", s->s[1]);
     close(fd);
     close((int)s->n[0]);
 }
@@ -213,7 +213,7 @@ void op_remount(struct child *c, const struct shim_step *s)
     int fd = path_in_root(c, s->s[1], SHIM_CREATE_NONE, target, sizeof target);
     unsigned long f = MS_REMOUNT | MS_BIND | s->flags | locked_flags(fd);
     if (mount(NULL, target, NULL, f, NULL) < 0)
-        fail(c, errno, "remount %s", s->s[1]);
+        fail_op(c, errno, "remount %s", s->s[1]);
     close(fd);
 }
 
@@ -268,7 +268,7 @@ void op_pivot_root(struct child *c, const struct shim_step *s)
         fail(c, errno, "chdir into rootfs");
     /* pivot_root(".", ".") stacks the old root on top of the new one. */
     if (shim_pivot_root(".", ".") < 0)
-        fail(c, errno, "pivot_root");
+        fail_op(c, errno, "pivot_root");
     if (fchdir(oldroot) < 0)
         fail(c, errno, "chdir into old root");
     /* Keep the unmount of the old root from propagating to the host. */
@@ -287,7 +287,7 @@ void op_move_root(struct child *c, const struct shim_step *s)
     if (fchdir(c->rootfd) < 0)
         fail(c, errno, "chdir into rootfs");
     if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
-        fail(c, errno, "move rootfs onto /");
+        fail_op(c, errno, "move rootfs onto /");
     if (chroot(".") < 0)
         fail(c, errno, "chroot");
     if (chdir("/") < 0)

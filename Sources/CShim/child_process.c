@@ -20,20 +20,20 @@
 void op_sethostname(struct child *c, const struct shim_step *s)
 {
     if (sethostname(s->s[0], strlen(s->s[0])) < 0)
-        fail(c, errno, "sethostname %s", s->s[0]);
+        fail_op(c, errno, "sethostname %s", s->s[0]);
 }
 
 void op_setdomainname(struct child *c, const struct shim_step *s)
 {
     if (setdomainname(s->s[0], strlen(s->s[0])) < 0)
-        fail(c, errno, "setdomainname %s", s->s[0]);
+        fail_op(c, errno, "setdomainname %s", s->s[0]);
 }
 
 void op_setrlimit(struct child *c, const struct shim_step *s)
 {
     struct rlimit rl = { (rlim_t)s->n[1], (rlim_t)s->n[2] };
     if (setrlimit((int)s->n[0], &rl) < 0)
-        fail(c, errno, "setrlimit %s", s->s[0] ? s->s[0] : "");
+        fail_op(c, errno, "setrlimit %s", s->s[0] ? s->s[0] : "");
 }
 
 void op_umask(struct child *c, const struct shim_step *s)
@@ -44,25 +44,25 @@ void op_umask(struct child *c, const struct shim_step *s)
 void op_setsid(struct child *c, const struct shim_step *s)
 {
     if (setsid() < 0)
-        fail(c, errno, "setsid");
+        fail_op(c, errno, "setsid");
 }
 
 void op_deathsig(struct child *c, const struct shim_step *s)
 {
     if (prctl(PR_SET_PDEATHSIG, s->n[0], 0, 0, 0) < 0)
-        fail(c, errno, "prctl PR_SET_PDEATHSIG");
+        fail_op(c, errno, "prctl PR_SET_PDEATHSIG");
 }
 
 void op_personality(struct child *c, const struct shim_step *s)
 {
     if (personality((unsigned long)s->n[0]) < 0)
-        fail(c, errno, "personality 0x%llx", (unsigned long long)s->n[0]);
+        fail_op(c, errno, "personality 0x%llx", (unsigned long long)s->n[0]);
 }
 
 void op_ioprio(struct child *c, const struct shim_step *s)
 {
     if (syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, (int)s->n[0]) < 0)
-        fail(c, errno, "ioprio_set");
+        fail_op(c, errno, "ioprio_set");
 }
 
 void op_write_file(struct child *c, const struct shim_step *s)
@@ -72,7 +72,7 @@ void op_write_file(struct child *c, const struct shim_step *s)
         fail(c, errno, "open %s", s->s[0]);
     size_t len = strlen(s->s[1]);
     if (write(fd, s->s[1], len) != (ssize_t)len)
-        fail(c, errno, "write %s to %s", s->s[1], s->s[0]);
+        fail_op(c, errno, "write %s to %s", s->s[1], s->s[0]);
     close(fd);
 }
 
@@ -124,13 +124,13 @@ void op_lookup_exec(struct child *c, const struct shim_step *s)
 void op_chdir(struct child *c, const struct shim_step *s)
 {
     if (chdir(s->s[0]) < 0)
-        fail(c, errno, "chdir %s", s->s[0]);
+        fail_op(c, errno, "chdir %s", s->s[0]);
     char cwd[PATH_MAX];
     long n = syscall(SYS_getcwd, cwd, sizeof cwd);
     if (n < 0 && errno != ENAMETOOLONG)
-        fail(c, errno, "getcwd after chdir %s", s->s[0]);
+        fail(c, errno, "getcwd after the chdir");
     if (n >= 0 && cwd[0] != '/')
-        fail(c, EPERM, "chdir %s: the working directory is outside the container's root", s->s[0]);
+        fail(c, EPERM, "the working directory is outside the container's root");
 }
 
 void op_wait_fifo(struct child *c, const struct shim_step *s)
@@ -185,7 +185,7 @@ void op_sched_setattr(struct child *c, const struct shim_step *s)
     attr.deadline = s->x[1];
     attr.period = s->x[2];
     if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
-        fail(c, errno, "sched_setattr");
+        fail_op(c, errno, "sched_setattr");
 }
 
 /* "0-3,7" into a bitmap of nbits bits: 0, or -EINVAL. */
@@ -216,7 +216,7 @@ void op_cpu_affinity(struct child *c, const struct shim_step *s)
     if (parse_list(s->s[0], (unsigned long *)&set, CPU_SETSIZE) < 0)
         fail(c, EINVAL, "cpu list %s", s->s[0]);
     if (sched_setaffinity(0, sizeof set, &set) < 0)
-        fail(c, errno, "sched_setaffinity %s", s->s[0]);
+        fail_op(c, errno, "sched_setaffinity %s", s->s[0]);
 }
 
 /* So that a process that is not root can reopen its stdio (say, a log
@@ -246,5 +246,5 @@ void op_mempolicy(struct child *c, const struct shim_step *s)
         maxnode = 1024 + 1;    /* the kernel reads maxnode - 1 bits */
     }
     if (syscall(SYS_set_mempolicy, (int)s->n[0], s->s[0] ? nodes : NULL, maxnode) < 0)
-        fail(c, errno, "set_mempolicy %s", s->s[0] ? s->s[0] : "");
+        fail_op(c, errno, "set_mempolicy %s", s->s[0] ? s->s[0] : "");
 }

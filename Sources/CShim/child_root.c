@@ -223,6 +223,6 @@ void op_symlink(struct child *c, const struct shim_step *s)
             fail(c, -r, "replace %s", s->s[1]);
     }
     if (symlinkat(s->s[0], dfd, base) < 0 && errno != EEXIST)
-        fail(c, errno, "symlink %s -> %s", s->s[1], s->s[0]);
+        fail_op(c, errno, "symlink %s -> %s", s->s[1], s->s[0]);
     close(dfd);
 }

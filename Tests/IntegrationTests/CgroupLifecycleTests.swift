@@ -167,7 +167,12 @@ final class CgroupLifecycleTests: IntegrationTestCase {
 
     func testEventsStats() throws {
         let (sb, id) = try running()
-        let r = sb.swrun(["events", "--stats", id])
+        // The loop's sleep comes and goes: ask until it is there (sh + sleep).
+        var r = sb.swrun(["events", "--stats", id])
+        for _ in 0..<50 where !r.stdout.contains("\"current\":2") && !r.stdout.contains("\"current\": 2") {
+            usleep(20_000)
+            r = sb.swrun(["events", "--stats", id])
+        }
         XCTAssertSucceeds(r)
         let event = try XCTUnwrap(parseJSON(r.stdout) as? [String: Any], "\(r)")
         XCTAssertEqual(event["type"] as? String, "stats")

@@ -80,8 +80,11 @@ final class SystemdCgroupPathTests: XCTestCase {
         XCTAssertThrowsError(try SystemdCgroupPath.refusal("system.slice:docker:abc", id: "abc", systemdFlag: true, systemdIsInit: false)) {
             XCTAssertEqual("\($0)", "linux.cgroupsPath \"system.slice:docker:abc\": the systemd cgroup driver (slice system.slice, unit docker-abc.scope) is not supported: systemd is not pid 1 on this host, so it manages no cgroups")
         }
-        XCTAssertThrowsError(try SystemdCgroupPath.refusal("system.slice:docker:abc", id: "abc", systemdFlag: true, systemdIsInit: true)) {
-            XCTAssertTrue("\($0)".contains("no systemd cgroup driver yet"), "\($0)")
+        // Where systemd is pid 1 the driver takes it: only a slice as the
+        // container's own unit is refused.
+        XCTAssertNoThrow(try SystemdCgroupPath.refusal("system.slice:docker:abc", id: "abc", systemdFlag: true, systemdIsInit: true))
+        XCTAssertThrowsError(try SystemdCgroupPath.refusal("system.slice:p:x.slice", id: "abc", systemdFlag: true, systemdIsInit: true)) {
+            XCTAssertTrue("\($0)".contains("name a scope"), "\($0)")
         }
     }
 }

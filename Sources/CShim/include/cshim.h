@@ -35,6 +35,20 @@ int shim_set_child_subreaper(void);
 /* Starts a child (sharing our memory) that writes text to path and
  * exits: pid or -errno. One at a time: reap it before the next. */
 pid_t shim_spawn_write(const char *path, const char *text);
+/*
+ * Runs an OCI hook: path with argv and envp, the state JSON read from
+ * state_fd (from its start) on its stdin, its stdout and stderr collected
+ * (the last bytes kept in output), killed after timeout_s seconds (0: no
+ * limit). 0 when it ran (res says how it ended), or -errno when it could
+ * not be started. No signal is blocked in the hook.
+ */
+struct shim_hook_result {
+    int status;          /* its wait status */
+    int timed_out;       /* killed at the timeout */
+    char output[1024];   /* the end of its output, NUL-terminated */
+};
+int shim_run_hook(const char *path, char *const argv[], char *const envp[], int state_fd, int timeout_s,
+                  struct shim_hook_result *res);
 /* rename(2) that fails with -EEXIST instead of replacing `to`. */
 int shim_rename_noreplace(const char *from, const char *to);
 /* A close-on-exec signalfd for mask, and one read of it: the signal number. */

@@ -36,6 +36,11 @@ public protocol CgroupDriver {
     func oomKills() -> UInt64
     /// Removes what create made, killing what is left in it.
     func destroy()
+    /// Whether the cgroup comes into being only with the init in it
+    /// (systemd's scopes): then the init joins before it goes on.
+    var createdWithTheInit: Bool { get }
+    /// Removes `made` after a create failed (the init is dead by then).
+    func undoCreate(_ made: [String])
 }
 
 extension CgroupDriver {
@@ -43,6 +48,10 @@ extension CgroupDriver {
     public var paths: [String] { cgroups.paths }
 
     public func missingDirectories() -> [String] { CgroupDirectories.missing(paths, in: hierarchies) }
+
+    public var createdWithTheInit: Bool { false }
+
+    public func undoCreate(_ made: [String]) { CgroupDirectories.remove(made) }
 
     public func create() throws -> [String] { try CgroupDirectories.makeAll(paths, in: hierarchies) }
 

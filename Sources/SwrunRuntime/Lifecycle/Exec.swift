@@ -94,8 +94,7 @@ extension Runtime {
         // On v2 the process is born in the container's cgroup.
         let cgroupFd = cgroups.openCloneTarget()
         defer { Sys.close(cgroupFd) }
-        var child = try InitProcess.spawn(plan, consoleFd: consoleFd, cgroupFd: cgroupFd, role: "the exec process")
-        child.operation = "exec"
+        let child = try ExecProcess.spawn(plan, consoleFd: consoleFd, cgroupFd: cgroupFd)
         PhaseTimer.mark("exec clone")
         Sys.close(consoleFd)
         consoleFd = -1

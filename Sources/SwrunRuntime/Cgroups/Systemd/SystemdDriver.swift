@@ -51,6 +51,10 @@ public final class SystemdDriver: CgroupDriver {
 
     public func openCloneTarget() -> Int32 { -1 }
 
+    public var createdWithTheInit: Bool { true }
+
+    public func undoCreate(_ made: [String]) { destroy() }
+
     public func add(pid: Int32, role: String) throws {
         if started { return try files.add(pid: pid, role: role) }
         try startScope(pid: pid)

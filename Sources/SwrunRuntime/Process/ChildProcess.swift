@@ -2,21 +2,22 @@ import CShim
 import Glibc
 import OCI
 
-/// The container init from the parent's side: clone it from the plan,
-/// finish what only the parent can do (id maps, cgroup), release it, and
-/// read back READY or the failing step.
-struct InitProcess {
+/// A process cloned from a plan, from the parent's side: the sync socket
+/// it waits on between steps, and the report (READY, a seccomp listener
+/// fd, or the failing step) it sends back. InitProcess and ExecProcess
+/// add what differs between the container init and an exec'd process.
+struct ChildProcess {
     let pid: Int32
     private let sync: Int32
-    private let plan: InitPlan
+    let plan: InitPlan
     /// What errors are prefixed with: "create container", "exec".
-    var operation = "create container"
+    let operation: String
 
     /// Clones the child. The process must be single-threaded: the child
     /// runs C only, and a lock held by another thread would stay held.
     /// `cgroupFd`: a v2 cgroup directory to clone the child into.
-    static func spawn(_ plan: InitPlan, consoleFd: Int32 = -1, cgroupFd: Int32 = -1,
-                      role: String = "the container init") throws -> InitProcess {
+    static func spawn(_ plan: InitPlan, consoleFd: Int32, cgroupFd: Int32,
+                      role: String, operation: String) throws -> ChildProcess {
         let threads = shim_thread_count()
         if threads != 1 {
             throw RuntimeError("refusing to clone the init: swrun has \(threads) threads, must have 1")
@@ -41,29 +42,10 @@ struct InitProcess {
             let namespaces = NamespaceKinds.names(cloneFlags: plan.cloneFlags)
             throw RuntimeError("clone3 \(role)\(namespaces.isEmpty ? "" : " (new \(namespaces))")", errno: -pid)
         }
-        return InitProcess(pid: pid, sync: sv[0], plan: plan)
+        return ChildProcess(pid: pid, sync: sv[0], plan: plan, operation: operation)
     }
 
-    /// Writes the user namespace's id maps (the child waits for them).
-    func writeIDMaps() throws {
-        guard plan.newUserNamespace else { return }
-        func render(_ m: [LinuxIDMapping]) -> String {
-            m.map { "\($0.containerID) \($0.hostID) \($0.size)\n" }.joined()
-        }
-        do {
-            try Sys.writeExisting("/proc/\(pid)/uid_map", render(plan.uidMappings))
-        } catch let e as RuntimeError {
-            throw RuntimeError("write linux.uidMappings to", path: "/proc/\(pid)/uid_map", errno: e.errno)
-        }
-        do {
-            try Sys.writeExisting("/proc/\(pid)/gid_map", render(plan.gidMappings))
-        } catch let e as RuntimeError {
-            throw RuntimeError("write linux.gidMappings to", path: "/proc/\(pid)/gid_map", errno: e.errno)
-        }
-    }
-
-    /// Lets the child run on to its next wait step (the plan has two: after
-    /// the id maps, and after the cgroup join).
+    /// Lets the child run on to its next wait step.
     func proceed() throws {
         var go: UInt8 = 1
         if Glibc.send(sync, &go, 1, Int32(MSG_NOSIGNAL)) != 1 {
@@ -82,18 +64,7 @@ struct InitProcess {
         var recvErrno: Int32 = 0
         while true {
             var fd: Int32 = -1
-            n = withUnsafeMutableBytes(of: &report) { buf -> Int in
-                var resets = 0
-                while true {
-                    let r = shim_recv_with_fd(sync, buf.baseAddress, buf.count, &fd)
-                    if r >= 0 { return r }
-                    // A child that exited with our go bytes unread resets the
-                    // socket; its report is still queued behind that error.
-                    if r == -Int(ECONNRESET) && resets < 1 { resets += 1; continue }
-                    recvErrno = Int32(-r)
-                    return -1
-                }
-            }
+            (n, recvErrno) = receive(&report, fd: &fd)
             guard n > 0, report.kind == Int32(SHIM_REPORT_SECCOMP_FD.rawValue) else {
                 Sys.close(fd)
                 break
@@ -106,11 +77,25 @@ struct InitProcess {
             throw RuntimeError("the container init exited during setup without a report", errno: n < 0 ? recvErrno : nil)
         }
         if report.kind == Int32(SHIM_REPORT_READY.rawValue) { return }
-        let index = Int(report.step)
-        var step = index >= 0 && index < plan.steps.count ? plan.steps[index].description : "step \(index)"
-        if let field = plan.stepFields[index] { step = field + ": " + step }
-        let detail = withUnsafeBytes(of: report.detail) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        throw RuntimeError("\(operation): \(step): \(detail)", errno: report.err == 0 ? nil : report.err)
+        throw StepFailure(report: report, plan: plan).error(operation: operation)
+    }
+
+    /// One report off the sync socket: its length (-1 on error) and errno.
+    private func receive(_ report: inout shim_report, fd: inout Int32) -> (Int, Int32) {
+        var recvErrno: Int32 = 0
+        let n = withUnsafeMutableBytes(of: &report) { buf -> Int in
+            var resets = 0
+            while true {
+                let r = shim_recv_with_fd(sync, buf.baseAddress, buf.count, &fd)
+                if r >= 0 { return r }
+                // A child that exited with our go bytes unread resets the
+                // socket; its report is still queued behind that error.
+                if r == -Int(ECONNRESET) && resets < 1 { resets += 1; continue }
+                recvErrno = Int32(-r)
+                return -1
+            }
+        }
+        return (n, recvErrno)
     }
 
     func setOOMScoreAdj(_ adj: Int) throws {

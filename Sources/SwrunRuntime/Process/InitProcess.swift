@@ -1,0 +1,47 @@
+import OCI
+
+/// The container init from the parent's side: clone it from the plan,
+/// finish what only the parent can do (id maps), release it, and read
+/// back READY or the failing step.
+struct InitProcess {
+    let child: ChildProcess
+    var pid: Int32 { child.pid }
+
+    /// `cgroupFd`: a v2 cgroup directory to clone the init into.
+    static func spawn(_ plan: InitPlan, consoleFd: Int32 = -1, cgroupFd: Int32 = -1) throws -> InitProcess {
+        InitProcess(child: try ChildProcess.spawn(plan, consoleFd: consoleFd, cgroupFd: cgroupFd,
+                                                  role: "the container init", operation: "create container"))
+    }
+
+    /// Writes the user namespace's id maps (the child waits for them).
+    func writeIDMaps() throws {
+        let plan = child.plan
+        guard plan.newUserNamespace else { return }
+        func render(_ m: [LinuxIDMapping]) -> String {
+            m.map { "\($0.containerID) \($0.hostID) \($0.size)\n" }.joined()
+        }
+        do {
+            try Sys.writeExisting("/proc/\(pid)/uid_map", render(plan.uidMappings))
+        } catch let e as RuntimeError {
+            throw RuntimeError("write linux.uidMappings to", path: "/proc/\(pid)/uid_map", errno: e.errno)
+        }
+        do {
+            try Sys.writeExisting("/proc/\(pid)/gid_map", render(plan.gidMappings))
+        } catch let e as RuntimeError {
+            throw RuntimeError("write linux.gidMappings to", path: "/proc/\(pid)/gid_map", errno: e.errno)
+        }
+    }
+
+    /// Lets the init run on to its next wait step (the plan has up to
+    /// three: after the id maps, after the cgroup join, after the
+    /// runtime's hooks).
+    func proceed() throws { try child.proceed() }
+
+    func waitReady(seccompListener: (Int32) throws -> Void) throws {
+        try child.waitReady(seccompListener: seccompListener)
+    }
+
+    func setOOMScoreAdj(_ adj: Int) throws { try child.setOOMScoreAdj(adj) }
+
+    func abandon() { child.abandon() }
+}
