@@ -11,7 +11,10 @@ extension Spec {
     ///
     /// For the rootless form, `hostUID`/`hostGID` are the ids mapped to root in
     /// the container; nil means the calling process's effective uid/gid, as runc does.
-    public static func runcDefault(rootless: Bool, hostUID: UInt32? = nil, hostGID: UInt32? = nil) -> Spec {
+    /// `cgroupNamespace`: on a cgroup-v2-only host runc adds a cgroup
+    /// namespace, and so does swrun.
+    public static func runcDefault(rootless: Bool, hostUID: UInt32? = nil, hostGID: UInt32? = nil,
+                                   cgroupNamespace: Bool = false) -> Spec {
         let caps = ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"]
         let process = Process(
             terminal: true,
@@ -42,6 +45,7 @@ extension Spec {
                              options: ["nosuid", "noexec", "nodev", "ro"])
             namespaces = [.pid, .network, .ipc, .uts, .mount]
         }
+        if cgroupNamespace { namespaces.append(.cgroup) }
 
         let mounts = [
             Mount(destination: "/proc", type: "proc", source: "proc"),

@@ -489,4 +489,12 @@ final class DefaultSpecTests: XCTestCase {
             XCTAssertTrue(text.contains(key), key)
         }
     }
+
+    /// runc adds a cgroup namespace on a cgroup-v2-only host; so does swrun.
+    func testCgroupNamespaceOnUnifiedHosts() {
+        let kinds = { (spec: Spec) in spec.linux?.namespaces?.map(\.type) ?? [] }
+        XCTAssertFalse(kinds(Spec.runcDefault(rootless: false)).contains("cgroup"))
+        XCTAssertEqual(kinds(Spec.runcDefault(rootless: false, cgroupNamespace: true)).last, "cgroup")
+        XCTAssertEqual(kinds(Spec.runcDefault(rootless: true, hostUID: 1000, hostGID: 1000, cgroupNamespace: true)).last, "cgroup")
+    }
 }

@@ -30,6 +30,9 @@ public struct CgroupLayout: Equatable {
         return CgroupLayout(kind: hybrid ? .hybrid : .v1, hierarchies: hierarchies)
     }
 
+    /// Whether /sys/fs/cgroup is the unified cgroup v2 hierarchy.
+    public static var hostIsUnified: Bool { statfsType("/sys/fs/cgroup") == cgroup2Magic }
+
     public static func current() -> CgroupLayout {
         detect(mountinfo: (try? Sys.readText("/proc/self/mountinfo")) ?? "",
                procCgroup: (try? Sys.readText("/proc/self/cgroup")) ?? "")

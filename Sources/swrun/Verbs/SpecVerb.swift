@@ -17,7 +17,8 @@ enum SpecVerb: Verb {
         let path = dir + "/config.json"
         var st = stat()
         if lstat(path, &st) == 0 { throw RuntimeError("File \(path) exists. Remove it first") }
-        let spec = Spec.runcDefault(rootless: args.bool("--rootless"), hostUID: getuid(), hostGID: getgid())
+        let spec = Spec.runcDefault(rootless: args.bool("--rootless"), hostUID: getuid(), hostGID: getgid(),
+                                    cgroupNamespace: CgroupLayout.hostIsUnified)
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         if fd < 0 { throw RuntimeError("create", path: path, errno: errno) }
         defer { close(fd) }
