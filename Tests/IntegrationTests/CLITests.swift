@@ -305,7 +305,8 @@ final class CLITests: IntegrationTestCase {
         let cgroup = try XCTUnwrap(linux["cgroup"] as? [String: Any])
         XCTAssertEqual(cgroup["v1"] as? Bool, true)
         XCTAssertEqual(cgroup["v2"] as? Bool, true)
-        XCTAssertEqual(cgroup["systemd"] as? Bool, false, "no systemd driver")
+        XCTAssertEqual(cgroup["systemd"] as? Bool, true, "the systemd driver (Cgroups/Systemd)")
+        XCTAssertEqual(cgroup["systemdUser"] as? Bool, false, "no user-manager driver yet")
         let seccomp = try XCTUnwrap(linux["seccomp"] as? [String: Any])
         XCTAssertTrue((seccomp["actions"] as? [String] ?? []).contains("SCMP_ACT_NOTIFY"))
         for off in ["apparmor", "selinux", "intelRdt"] {

@@ -20,7 +20,7 @@ extension Runtime {
         if let field = UnsupportedFeatures.processFields(process).first {
             throw RuntimeError("\(field): not supported yet")
         }
-        let problems = validateProcessIdentity(process, at: "process")
+        let problems = validateProcess(process, at: "process")
         if !problems.isEmpty { throw RuntimeError(problems.map(\.description).joined(separator: "\n")) }
         for warning in capabilityWarnings(process.capabilities, at: "process.capabilities") { log.warnUser(warning) }
         let terminal = process.terminal == true

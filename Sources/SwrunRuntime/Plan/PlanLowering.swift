@@ -103,17 +103,16 @@ final class LoweredPlan {
     }
 
     private func lower(_ step: Step) throws -> shim_step {
+        if let c = try lowerFilesystemStep(step) { return c }
+        if let c = try lowerCredentialStep(step) { return c }
+        return try lowerProcessStep(step)!
+    }
+
+    /// Mounts, device nodes, paths in the root.
+    private func lowerFilesystemStep(_ step: Step) throws -> shim_step? {
         var c = shim_step()
         func op(_ o: shim_op) { c.op = Int32(o.rawValue) }
         switch step {
-        case .syncWait: op(SHIM_OP_SYNC_WAIT)
-        case let .deathSignal(sig): op(SHIM_OP_DEATHSIG); c.n.0 = Int64(sig)
-        case let .setns(path, type):
-            op(SHIM_OP_SETNS)
-            c.n.0 = forChild(try openFd(path, O_RDONLY))
-            c.n.1 = Int64(type)
-            c.s.0 = str(path)
-        case let .unshare(flags): op(SHIM_OP_UNSHARE); c.flags = UInt64(UInt32(bitPattern: flags))
         case let .hostPropagation(path, flags):
             // Before the rootfs is opened: a plain host path, with no source.
             op(SHIM_OP_MOUNT_ROOT_PROPAGATION)
@@ -161,17 +160,22 @@ final class LoweredPlan {
         case .maskSource: op(SHIM_OP_MASK_SOURCE)
         case let .maskPath(p): op(SHIM_OP_MASK_PATH); c.s.1 = str(p)
         case let .readonlyPath(p): op(SHIM_OP_READONLY_PATH); c.s.1 = str(p)
-        case let .sethostname(h): op(SHIM_OP_SETHOSTNAME); c.s.0 = str(h)
-        case let .setdomainname(d): op(SHIM_OP_SETDOMAINNAME); c.s.0 = str(d)
+        case let .writeFile(path, content): op(SHIM_OP_WRITE_FILE); c.s.0 = str(path); c.s.1 = str(content)
+        default: return nil
+        }
+        return c
+    }
+    /// Ids, groups, capabilities, seccomp, rlimits.
+    private func lowerCredentialStep(_ step: Step) throws -> shim_step? {
+        var c = shim_step()
+        func op(_ o: shim_op) { c.op = Int32(o.rawValue) }
+        switch step {
         case let .setrlimit(name, res, soft, hard):
             op(SHIM_OP_SETRLIMIT)
             c.s.0 = str(name)
             c.n.0 = Int64(res)
             c.n.1 = Int64(bitPattern: soft)
             c.n.2 = Int64(bitPattern: hard)
-        case let .writeFile(path, content): op(SHIM_OP_WRITE_FILE); c.s.0 = str(path); c.s.1 = str(content)
-        case let .chdir(p): op(SHIM_OP_CHDIR); c.s.0 = str(p)
-        case let .umask(m): op(SHIM_OP_UMASK); c.n.0 = Int64(m)
         case let .setgroups(gids):
             op(SHIM_OP_SETGROUPS)
             let buf = UnsafeMutablePointer<UInt32>.allocate(capacity: max(gids.count, 1))
@@ -197,6 +201,27 @@ final class LoweredPlan {
             c.bpf = UnsafeRawPointer(buf)
             c.n.0 = Int64(program.count)
             c.flags = UInt64(flags)
+        default: return nil
+        }
+        return c
+    }
+    /// Sync, namespaces, hooks, scheduling, the terminal, exec.
+    private func lowerProcessStep(_ step: Step) throws -> shim_step? {
+        var c = shim_step()
+        func op(_ o: shim_op) { c.op = Int32(o.rawValue) }
+        switch step {
+        case .syncWait: op(SHIM_OP_SYNC_WAIT)
+        case let .deathSignal(sig): op(SHIM_OP_DEATHSIG); c.n.0 = Int64(sig)
+        case let .setns(path, type):
+            op(SHIM_OP_SETNS)
+            c.n.0 = forChild(try openFd(path, O_RDONLY))
+            c.n.1 = Int64(type)
+            c.s.0 = str(path)
+        case let .unshare(flags): op(SHIM_OP_UNSHARE); c.flags = UInt64(UInt32(bitPattern: flags))
+        case let .sethostname(h): op(SHIM_OP_SETHOSTNAME); c.s.0 = str(h)
+        case let .setdomainname(d): op(SHIM_OP_SETDOMAINNAME); c.s.0 = str(d)
+        case let .chdir(p): op(SHIM_OP_CHDIR); c.s.0 = str(p)
+        case let .umask(m): op(SHIM_OP_UMASK); c.n.0 = Int64(m)
         case let .preserveFds(n):
             op(SHIM_OP_PRESERVE_FDS)
             c.n.0 = Int64(n)
@@ -228,6 +253,7 @@ final class LoweredPlan {
             c.n = (forChild(consoleFd), Int64(rows), Int64(cols), Int64(uid))
             c.flags = UInt64(gid)
             c.x.0 = console ? 1 : 0
+        default: preconditionFailure("\(step): lowered by another family")
         }
         return c
     }

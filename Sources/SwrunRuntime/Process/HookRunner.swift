@@ -19,8 +19,7 @@ enum HookRunner {
                 try run(hook, field: "hooks.\(kind)[\(i)]", state: state)
             } catch {
                 log.warning("\(error)")
-                let line = Array("swrun: warning: \(error)\n".utf8)
-                _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+                Stderr.write("swrun: warning: \(error)\n")
             }
         }
     }
