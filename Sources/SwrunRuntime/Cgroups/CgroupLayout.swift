@@ -45,7 +45,7 @@ public struct CgroupLayout: Equatable {
 
     /// The driver that puts a new container at `linux.cgroupsPath`.
     public func driver(cgroupsPath: String?, id: String) -> any CgroupDriver {
-        CgroupDrivers.make(kind, ContainerCgroups(hierarchies: hierarchies, cgroupsPath: cgroupsPath, id: id))
+        CgroupDrivers.make(kind, ContainerCgroups(hierarchies: hierarchies, cgroupsPath: cgroupsPath, id: id, v2Only: kind == .v2))
     }
 }
 
