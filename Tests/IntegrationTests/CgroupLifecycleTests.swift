@@ -176,7 +176,14 @@ final class CgroupLifecycleTests: IntegrationTestCase {
 
     func testEventsStats() throws {
         let (sb, id) = try running()
-        let r = sb.swrun(["events", "--stats", id])
+        // Until sh has forked its sleep, the cgroup holds one process.
+        var r = sb.swrun(["events", "--stats", id])
+        waitUntil(timeout: 5) {
+            let data = (parseJSON(r.stdout) as? [String: Any])?["data"] as? [String: Any]
+            if (intValue((data?["pids"] as? [String: Any])?["current"]) ?? 0) >= 2 { return true }
+            r = sb.swrun(["events", "--stats", id])
+            return false
+        }
         XCTAssertSucceeds(r)
         let event = try XCTUnwrap(parseJSON(r.stdout) as? [String: Any], "\(r)")
         XCTAssertEqual(event["type"] as? String, "stats")
