@@ -17,29 +17,33 @@ final class CgroupLifecycleTests: IntegrationTestCase {
     }
 
     func cg(_ controller: String, _ id: String, _ file: String) -> String {
-        trimmed(readFile("/sys/fs/cgroup/\(controller)/swrun-it/\(id)/\(file)") ?? "<missing>")
+        trimmed(Suite.cgroupDir(controller, "/swrun-it/\(id)").flatMap { readFile($0 + "/" + file) } ?? "<missing>")
     }
 
     func testUpdateWithFlags() throws {
         let (sb, id) = try running()
         XCTAssertSucceeds(sb.swrun(["update", "--memory", "268435456", "--pids-limit", "50", "--cpu-quota", "20000",
                                     "--cpu-period", "100000", "--cpu-share", "256", id]))
-        XCTAssertEqual(cg("memory", id, "memory.limit_in_bytes"), "268435456")
-        XCTAssertEqual(cg("pids", id, "pids.max"), "50")
-        XCTAssertEqual(cg("cpu", id, "cpu.cfs_quota_us"), "20000")
-        XCTAssertEqual(cg("cpu", id, "cpu.shares"), "256")
+        let path = "/swrun-it/\(id)"
+        XCTAssertCgroup(path, v1: ("memory.limit_in_bytes", "268435456"), v2: ("memory.max", "268435456"))
+        XCTAssertCgroup(path, v1: ("pids.max", "50"), v2: ("pids.max", "50"))
+        XCTAssertCgroup(path, v1: ("cpu.cfs_quota_us", "20000"), v2: ("cpu.max", "20000 100000"))
+        // v2: shares 256 as cpu.weight, 1 + (256 - 2) * 9999 / 262142.
+        XCTAssertCgroup(path, v1: ("cpu.shares", "256"), v2: ("cpu.weight", "10"))
     }
 
     func testUpdateWithTheJSONPodmanSends() throws {
         let (sb, id) = try running()
         let json = #"{"memory":{"limit":134217728,"swap":268435456},"cpu":{"quota":30000,"period":100000}}"#
         XCTAssertSucceeds(sb.swrun(["update", "--resources", "-", id], stdin: json))
-        XCTAssertEqual(cg("memory", id, "memory.limit_in_bytes"), "134217728")
-        XCTAssertEqual(cg("memory", id, "memory.memsw.limit_in_bytes"), "268435456")
-        XCTAssertEqual(cg("cpu", id, "cpu.cfs_quota_us"), "30000")
+        let path = "/swrun-it/\(id)"
+        XCTAssertCgroup(path, v1: ("memory.limit_in_bytes", "134217728"), v2: ("memory.max", "134217728"))
+        // The spec's swap is memory plus swap; v2's memory.swap.max is swap alone.
+        XCTAssertCgroup(path, v1: ("memory.memsw.limit_in_bytes", "268435456"), v2: ("memory.swap.max", "134217728"))
+        XCTAssertCgroup(path, v1: ("cpu.cfs_quota_us", "30000"), v2: ("cpu.max", "30000 100000"))
         // Lowering both again needs the other write order on v1.
         XCTAssertSucceeds(sb.swrun(["update", "--resources", "-", id], stdin: #"{"memory":{"limit":67108864,"swap":100663296}}"#))
-        XCTAssertEqual(cg("memory", id, "memory.memsw.limit_in_bytes"), "100663296")
+        XCTAssertCgroup(path, v1: ("memory.memsw.limit_in_bytes", "100663296"), v2: ("memory.swap.max", "33554432"))
     }
 
     func testUpdateWithBadValuesFailsAndChangesNothing() throws {
@@ -56,7 +60,7 @@ final class CgroupLifecycleTests: IntegrationTestCase {
         let pid = try XCTUnwrap(sb.statePid(id))
         XCTAssertSucceeds(sb.swrun(["pause", id]))
         XCTAssertEqual(sb.status(id), "paused")
-        XCTAssertEqual(cg("freezer", id, "freezer.state"), "FROZEN")
+        XCTAssertCgroup("/swrun-it/\(id)", v1: ("freezer.state", "FROZEN"), v2: ("cgroup.freeze", "1"))
         XCTAssertTrue(sb.swrun(["list"]).stdout.contains("paused"))
         XCTAssertFails(sb.swrun(["exec", id, "true"]), mentioning: ["paused"])
         XCTAssertSucceeds(sb.swrun(["resume", id]))
@@ -129,7 +133,12 @@ final class CgroupLifecycleTests: IntegrationTestCase {
 
     func testKillAllReachesEveryProcess() throws {
         let (sb, id) = try running()
-        let pids = lines(readFile("/sys/fs/cgroup/pids/swrun-it/\(id)/cgroup.procs") ?? "").compactMap { Int32(trimmed($0)) }
+        var pids: [Int32] = []
+        let both = waitUntil(timeout: 5) {
+            pids = lines(cg("pids", id, "cgroup.procs")).compactMap { Int32(trimmed($0)) }
+            return pids.count >= 2
+        }
+        XCTAssertTrue(both, "sh and its sleep in the container's cgroup: \(pids)")
         XCTAssertSucceeds(sb.swrun(["kill", "--all", id, "KILL"]))
         XCTAssertTrue(sb.waitForStatus(id, "stopped"))
         for p in pids where p != sb.statePid(id) {
@@ -167,11 +176,13 @@ final class CgroupLifecycleTests: IntegrationTestCase {
 
     func testEventsStats() throws {
         let (sb, id) = try running()
-        // The loop's sleep comes and goes: ask until it is there (sh + sleep).
+        // Until sh has forked its sleep, the cgroup holds one process.
         var r = sb.swrun(["events", "--stats", id])
-        for _ in 0..<50 where !r.stdout.contains("\"current\":2") && !r.stdout.contains("\"current\": 2") {
-            usleep(20_000)
+        waitUntil(timeout: 5) {
+            let data = (parseJSON(r.stdout) as? [String: Any])?["data"] as? [String: Any]
+            if (intValue((data?["pids"] as? [String: Any])?["current"]) ?? 0) >= 2 { return true }
             r = sb.swrun(["events", "--stats", id])
+            return false
         }
         XCTAssertSucceeds(r)
         let event = try XCTUnwrap(parseJSON(r.stdout) as? [String: Any], "\(r)")

@@ -5,7 +5,7 @@ import XCTest
 import Glibc
 #endif
 
-/// cgroup v1 placement (linux.cgroupsPath) and resources, on the hybrid host.
+/// cgroup placement (linux.cgroupsPath) and resources, on v1, hybrid and v2 hosts.
 final class CgroupTests: IntegrationTestCase {
     static let loop = ["sh", "-c", "touch /host/started; while :; do sleep 0.1; done"]
 
@@ -21,14 +21,7 @@ final class CgroupTests: IntegrationTestCase {
     }
 
     private func assertPlaced(_ pid: pid_t, _ id: String, file: StaticString = #filePath, line: UInt = #line) {
-        let paths = Self.cgroupPaths(pid)
-        for c in Suite.v1Controllers {
-            XCTAssertEqual(paths[c], "/swrun-it/\(id)", "controller \(c) in /proc/\(pid)/cgroup", file: file, line: line)
-            let dir = "/sys/fs/cgroup/\(c)/swrun-it/\(id)"
-            XCTAssertTrue(isDirectory(dir), "\(dir) should exist", file: file, line: line)
-            let procs = lines(readFile(dir + "/cgroup.procs") ?? "").map { trimmed($0) }
-            XCTAssertTrue(procs.contains(String(pid)), "\(dir)/cgroup.procs should list \(pid): \(procs)", file: file, line: line)
-        }
+        XCTAssertInCgroup(pid, "/swrun-it/\(id)", file: file, line: line)
     }
 
     func testInitJoinsConfiguredCgroupInEveryHierarchy() throws {
@@ -39,11 +32,15 @@ final class CgroupTests: IntegrationTestCase {
         sb.waitForHostFile("started")
         let pid = sb.statePid(id) ?? 0
         assertPlaced(pid, id)
+        if Suite.isUnifiedOnly, let dir = Suite.cgroupDir("cgroup", "/swrun-it/\(id)") {
+            // As runc and crun: every controller the host offers is enabled
+            // for the container's cgroup, with no resource in the config.
+            let enabled = Set((readFile(dir + "/cgroup.controllers") ?? "").split(whereSeparator: \.isWhitespace).map(String.init))
+            XCTAssertEqual(enabled, Set(Suite.controllers), "controllers of \(dir)")
+        }
         XCTAssertSucceeds(sb.swrun(["delete", "--force", id]))
         reap(pid)
-        for c in Suite.v1Controllers {
-            XCTAssertFalse(isDirectory("/sys/fs/cgroup/\(c)/swrun-it/\(id)"), "\(c) cgroup should be removed by delete")
-        }
+        XCTAssertNoCgroup("/swrun-it/\(id)", "after delete")
     }
 
     func testCgroupJoinedAtCreate() throws {
@@ -57,9 +54,10 @@ final class CgroupTests: IntegrationTestCase {
         XCTAssertSucceeds(sb.swrun(["start", id]))
         sb.waitForHostFile("started")
         // The user command's children land in the same cgroup.
-        let procs = lines(readFile("/sys/fs/cgroup/pids/swrun-it/\(id)/cgroup.procs") ?? "")
+        let dir = Suite.cgroupDir("pids", "/swrun-it/\(id)") ?? "<no pids hierarchy>"
+        let procs = lines(readFile(dir + "/cgroup.procs") ?? "")
         XCTAssertGreaterThanOrEqual(procs.count, 1)
-        XCTAssertEqual(trimmed(readFile("/sys/fs/cgroup/pids/swrun-it/\(id)/pids.current") ?? "0").isEmpty, false)
+        XCTAssertGreaterThanOrEqual(Int(trimmed(readFile(dir + "/pids.current") ?? "")) ?? 0, 1, "\(dir)/pids.current")
     }
 
     func testChildProcessesStayInTheCgroup() throws {
@@ -90,10 +88,11 @@ final class CgroupTests: IntegrationTestCase {
         sb.bundle.resources = res
         let id = sb.newID()
         XCTAssertSucceeds(try sb.create(id))
-        let base = "/sys/fs/cgroup"
-        XCTAssertEqual(trimmed(readFile("\(base)/memory/swrun-it/\(id)/memory.limit_in_bytes") ?? ""), "67108864")
-        XCTAssertEqual(trimmed(readFile("\(base)/pids/swrun-it/\(id)/pids.max") ?? ""), "32")
-        XCTAssertEqual(trimmed(readFile("\(base)/cpu/swrun-it/\(id)/cpu.shares") ?? ""), "512")
+        let path = "/swrun-it/\(id)"
+        XCTAssertCgroup(path, v1: ("memory.limit_in_bytes", "67108864"), v2: ("memory.max", "67108864"))
+        XCTAssertCgroup(path, v1: ("pids.max", "32"), v2: ("pids.max", "32"))
+        // v2: shares 512 as cpu.weight, 1 + (512 - 2) * 9999 / 262142.
+        XCTAssertCgroup(path, v1: ("cpu.shares", "512"), v2: ("cpu.weight", "20"))
     }
 
     func testPidsLimitIsEnforced() throws {

@@ -71,9 +71,9 @@ final class ExecTests: IntegrationTestCase {
         XCTAssertSucceeds(sb.swrun(["exec", "--detach", "--pid-file", pidFile, id, "sleep", "30"]))
         let pid = try XCTUnwrap(Int32(trimmed(readFile(pidFile) ?? "")), "pid file holds the pid only")
         XCTAssertEqual(readFile("/proc/\(pid)/cmdline")?.replacingOccurrences(of: "\0", with: " "), "sleep 30 ")
+        XCTAssertInCgroup(pid, "/swrun-it/\(id)")
         let cgroup = readFile("/proc/\(pid)/cgroup") ?? ""
-        XCTAssertTrue(cgroup.contains("pids:/swrun-it/\(id)"), cgroup)
-        if isDirectory("/sys/fs/cgroup/unified/swrun-it/\(id)") {
+        if let unified = Suite.cgroupDir("unified", "/swrun-it/\(id)"), isDirectory(unified) {
             XCTAssertTrue(lines(cgroup).contains("0::/swrun-it/\(id)"), "and the v2 one: \(cgroup)")
         }
         XCTAssertEqual(readLink("/proc/\(pid)/root"), readLink("/proc/\(sb.statePid(id)!)/root"))
@@ -190,9 +190,11 @@ final class ExecTests: IntegrationTestCase {
         let sb = try makeSandbox(args: ["sleep", "1000"])
         let id = sb.newID()
         try sb.createAndStart(id)
-        let before = lines(readFile("/sys/fs/cgroup/pids/swrun-it/\(id)/cgroup.procs") ?? "")
+        let procs = (Suite.cgroupDir("pids", "/swrun-it/\(id)") ?? "<no pids hierarchy>") + "/cgroup.procs"
+        let before = lines(readFile(procs) ?? "")
+        XCTAssertEqual(before.count, 1, "the init alone in \(procs)")
         XCTAssertFails(sb.swrun(["exec", id, "no-such-command"]), mentioning: ["no-such-command"])
-        let after = lines(readFile("/sys/fs/cgroup/pids/swrun-it/\(id)/cgroup.procs") ?? "")
+        let after = lines(readFile(procs) ?? "")
         XCTAssertEqual(before, after, "no process is left in the container's cgroup")
     }
 

@@ -41,14 +41,64 @@ enum Suite {
     /// All cgroups created by the tests live under this absolute cgroupsPath prefix.
     static let cgroupParent = "swrun-it"
 
-    /// v1 hierarchies (and the unified one) mounted under /sys/fs/cgroup.
-    static var cgroupMounts: [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/sys/fs/cgroup")) ?? []
-        return names.sorted().map { "/sys/fs/cgroup/" + $0 }.filter { isDirectory($0) }
+    /// Every cgroup hierarchy mounted (fs types cgroup and cgroup2 in
+    /// /proc/self/mountinfo), by mount point: the v1 hierarchies and the
+    /// unified one on a hybrid host, /sys/fs/cgroup alone on a v2 one; in
+    /// mountinfo order, as CgroupLocator reads them.
+    static var cgroupMountEntries: [MountInfoEntry] {
+        var seen: Set<String> = []
+        return MountFixture.parse(readFile("/proc/self/mountinfo") ?? "")
+            .filter { ($0.fsType == "cgroup" || $0.fsType == "cgroup2") && seen.insert($0.mountPoint).inserted }
     }
+
+    static var cgroupMounts: [String] { cgroupMountEntries.map(\.mountPoint) }
 
     /// Controllers whose v1 hierarchy the container init must join.
     static let v1Controllers = ["blkio", "cpu", "cpuacct", "cpuset", "devices", "freezer", "memory", "pids"]
+
+    /// True when no v1 hierarchy holds a controller: cgroup v2 alone.
+    static var isUnifiedOnly: Bool {
+        !cgroupMountEntries.contains { $0.fsType == "cgroup" && $0.superOptions.contains { v1Controllers.contains($0) } }
+    }
+
+    /// The controllers a container's init joins on this host: those of
+    /// `v1Controllers` a v1 hierarchy holds, and where there is none, those
+    /// the cgroup2 mount offers (its cgroup.controllers).
+    static var controllers: [String] {
+        let v1 = v1Controllers.filter { c in cgroupMountEntries.contains { $0.fsType == "cgroup" && $0.superOptions.contains(c) } }
+        if !v1.isEmpty { return v1 }
+        return cgroupMountEntries.filter { $0.fsType == "cgroup2" }.flatMap {
+            (readFile($0.mountPoint + "/cgroup.controllers") ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
+        }
+    }
+
+    /// The directory of cgroup `path` (a cgroupsPath such as /swrun-it/ID)
+    /// in the hierarchy serving `controller`: the v1 one holding it, else a
+    /// cgroup2 mount offering it. "cgroup" (v2's core files) and "unified"
+    /// name a cgroup2 mount whatever it offers. nil when none serves it.
+    static func cgroupDir(_ controller: String, _ path: String) -> String? {
+        let mounts = cgroupMountEntries
+        if let m = mounts.first(where: { $0.fsType == "cgroup" && $0.superOptions.contains(controller) }) {
+            return m.mountPoint + path
+        }
+        let core = controller == "cgroup" || controller == "unified"
+        return mounts.first(where: {
+            $0.fsType == "cgroup2" && (core || (readFile($0.mountPoint + "/cgroup.controllers") ?? "")
+                .split(whereSeparator: \.isWhitespace).contains(Substring(controller)))
+        }).map { $0.mountPoint + path }
+    }
+
+    /// A file of cgroup `path` as this host has it: `v1` (e.g.
+    /// "memory.limit_in_bytes") in the v1 hierarchy of its controller (the
+    /// name before the dot) when one holds it, else `v2` (e.g.
+    /// "memory.max") on the cgroup2 mount. The value read and which it was.
+    static func cgroupValue(_ path: String, v1: String, v2: String) -> (value: String, isV2: Bool)? {
+        let v1Controller = String(v1.prefix { $0 != "." })
+        if cgroupMountEntries.contains(where: { $0.fsType == "cgroup" && $0.superOptions.contains(v1Controller) }) {
+            return cgroupDir(v1Controller, path).flatMap { readFile($0 + "/" + v1) }.map { (trimmed($0), false) }
+        }
+        return cgroupDir(String(v2.prefix { $0 != "." }), path).flatMap { readFile($0 + "/" + v2) }.map { (trimmed($0), true) }
+    }
 
     private static var didSetUp = false
 
@@ -79,7 +129,7 @@ enum Suite {
         return fd
     }
 
-    /// rmdir (never rm -r) the empty /sys/fs/cgroup/*/swrun-it parents, unless
+    /// rmdir (never rm -r) the empty swrun-it parents in every cgroup mount, unless
     /// some test (in any process) is still running.
     static func removeCgroupParents() {
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
@@ -895,6 +945,42 @@ final class Sandbox {
 }
 
 // MARK: - Assertions
+
+/// Asserts a file of cgroup `path` (e.g. /swrun-it/ID): `v1` (file and
+/// expected value) where a v1 hierarchy holds the file's controller, else
+/// `v2` on the cgroup2 mount.
+func XCTAssertCgroup(_ path: String, v1: (file: String, value: String), v2: (file: String, value: String),
+                     _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
+    let got = Suite.cgroupValue(path, v1: v1.file, v2: v2.file)
+    let want = got?.isV2 == true ? v2 : v1
+    XCTAssertEqual(got?.value ?? "<missing \(v1.file) or \(v2.file) of \(path)>", want.value,
+                   "\(want.file) of \(path) \(message)", file: file, line: line)
+}
+
+/// Asserts that `pid` is in cgroup `path` for every controller the host
+/// has (Suite.controllers): its /proc/PID/cgroup names that directory
+/// (CgroupLocator), which exists and lists it.
+func XCTAssertInCgroup(_ pid: pid_t, _ path: String, file: StaticString = #filePath, line: UInt = #line) {
+    let controllers = Suite.controllers
+    XCTAssertFalse(controllers.isEmpty, "this host has no cgroup controller", file: file, line: line)
+    for c in controllers {
+        guard let dir = Suite.cgroupDir(c, path) else {
+            XCTFail("no hierarchy serves \(c)", file: file, line: line)
+            continue
+        }
+        XCTAssertEqual(CgroupLocator.directory(of: pid, controller: c), dir, "\(c) cgroup of \(pid)", file: file, line: line)
+        XCTAssertTrue(isDirectory(dir), "\(dir) should exist", file: file, line: line)
+        let procs = lines(readFile(dir + "/cgroup.procs") ?? "").map { trimmed($0) }
+        XCTAssertTrue(procs.contains(String(pid)), "\(dir)/cgroup.procs should list \(pid): \(procs)", file: file, line: line)
+    }
+}
+
+/// Asserts that cgroup `path` is in no cgroup mount.
+func XCTAssertNoCgroup(_ path: String, _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
+    for m in Suite.cgroupMounts {
+        XCTAssertFalse(isDirectory(m + path), "cgroup \(m + path) left \(message)", file: file, line: line)
+    }
+}
 
 /// Asserts a failing command: non-zero exit and a non-empty stderr mentioning
 /// (case-insensitively) one of `words`.

@@ -89,7 +89,9 @@ final class HostileInputTests: IntegrationTestCase {
         let sb = try makeSandbox(args: ["sleep", "1000"])
         let id = sb.newID()
         XCTAssertSucceeds(try sb.create(id))
-        let holder = try sb.startHelper(["flock", sb.stateRoot + "/" + id, "sleep", "30"])
+        // -o: flock alone holds the lock (its sleep does not inherit it), so
+        // killing flock releases it at once.
+        let holder = try sb.startHelper(["flock", "-o", sb.stateRoot + "/" + id, "sleep", "30"])
         defer { holder.kill() }
         XCTAssertTrue(waitUntil(timeout: 5) { (readFile("/proc/locks") ?? "").contains("FLOCK") })
         let r = runProcess([sb.binary, "--root", sb.stateRoot, "delete", "--force", id], env: ["SWRUN_LOCK_TIMEOUT_MS": "300"])

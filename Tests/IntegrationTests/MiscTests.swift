@@ -62,8 +62,9 @@ final class MiscTests: IntegrationTestCase {
         }
         for c in children { reap(c) }
         XCTAssertTrue(sb.waitForStatus(id, "stopped"))
-        let procs = readFile("/sys/fs/cgroup/pids/\(Suite.cgroupParent)/\(id)/cgroup.procs") ?? ""
-        XCTAssertEqual(trimmed(procs), "", "the cgroup is empty")
+        let dir = Suite.cgroupDir("pids", "/\(Suite.cgroupParent)/\(id)") ?? "<no pids hierarchy>"
+        let procs = readFile(dir + "/cgroup.procs")
+        XCTAssertEqual(procs.map(trimmed), "", "the cgroup \(dir) is there and empty")
     }
 
     func testDeleteKillsWhatOutlivedTheInitWithoutAPidNamespace() throws {

@@ -87,9 +87,7 @@ final class RunTests: IntegrationTestCase {
         XCTAssertFails(sb.swrun(["state", id]), mentioning: ["exist", "not found", id])
         let left = (try? FileManager.default.contentsOfDirectory(atPath: sb.stateRoot)) ?? []
         XCTAssertEqual(left, [], "state root should be empty after run")
-        for m in Suite.cgroupMounts {
-            XCTAssertFalse(isDirectory("\(m)/swrun-it/\(id)"), "cgroup \(m)/swrun-it/\(id) left after run")
-        }
+        XCTAssertNoCgroup("/swrun-it/\(id)", "after run")
     }
 
     /// Foreground run is a child subreaper, as runc's: a process orphaned
@@ -119,7 +117,7 @@ final class RunTests: IntegrationTestCase {
         let r = try sb.run(id, extra: ["--keep"])
         XCTAssertEqual(r.status, 7, "\(r)")
         XCTAssertEqual(sb.status(id), "stopped")
-        XCTAssertTrue(isDirectory("/sys/fs/cgroup/pids" + sb.cgroupsPath(for: id)), "the cgroup stays until delete")
+        XCTAssertTrue(Suite.cgroupDir("pids", sb.cgroupsPath(for: id)).map(isDirectory) ?? false, "the cgroup stays until delete")
         XCTAssertSucceeds(sb.swrun(["delete", id]))
         sb.assertNoTrace(of: id)
     }

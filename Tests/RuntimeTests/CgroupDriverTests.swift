@@ -55,7 +55,8 @@ final class CgroupLayoutTests: XCTestCase {
         XCTAssertEqual(layout.hierarchies, [CgroupHierarchy(mountPoint: "/sys/fs/cgroup", controllers: [], isV2: true, ownPath: "/u")])
         let driver = try layout.driver(cgroupsPath: nil, id: "c1")
         XCTAssertTrue(driver is V2Driver)
-        XCTAssertEqual(driver.paths, ["/sys/fs/cgroup/u/c1"])
+        // v2: below the parent of the own cgroup (/u), as runc's fs2.
+        XCTAssertEqual(driver.paths, ["/sys/fs/cgroup/c1"])
     }
 
     func testHiddenV1MountsAreLeftOut() {
@@ -194,6 +195,9 @@ final class CgroupDriverTests: XCTestCase {
     func testV2ApplyEnablesControllersInEveryParent() throws {
         let driver = try v2Driver()
         XCTAssertEqual(try driver.create(), ["\(root)/unified/pods/c1", "\(root)/unified/pods"])
+        // create enables what the host offers; apply, what a limit needs.
+        XCTAssertEqual(read("\(root)/unified/cgroup.subtree_control"), "+memory +pids")
+        try write("\(root)/unified/cgroup.subtree_control", "")
         try write("\(root)/unified/pods/cgroup.subtree_control", "")
         try write("\(root)/unified/pods/c1/pids.max", "")
         try driver.apply(LinuxResources(pids: LinuxPids(limit: 50)))

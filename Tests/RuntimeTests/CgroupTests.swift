@@ -42,6 +42,46 @@ final class CgroupHierarchyTests: XCTestCase {
         XCTAssertEqual(def.paths[0], "/sys/fs/cgroup/unified/user.slice/c9")
     }
 
+    /// On a v2-only host a relative or absent cgroupsPath goes below the
+    /// parent of swrun's own cgroup, as runc's fs2 places it.
+    func testV2OnlyPlacesRelativePathsBelowTheParentOfItsOwnCgroup() {
+        let v2 = [CgroupHierarchy(mountPoint: "/sys/fs/cgroup", controllers: [], isV2: true,
+                                  ownPath: "/user.slice/user-0.slice/session-1.scope")]
+        XCTAssertEqual(ContainerCgroups(hierarchies: v2, cgroupsPath: nil, id: "c9", v2Only: true).paths,
+                       ["/sys/fs/cgroup/user.slice/user-0.slice/c9"])
+        XCTAssertEqual(ContainerCgroups(hierarchies: v2, cgroupsPath: "pods/c1", id: "c1", v2Only: true).paths,
+                       ["/sys/fs/cgroup/user.slice/user-0.slice/pods/c1"])
+        XCTAssertEqual(ContainerCgroups(hierarchies: v2, cgroupsPath: "/pods/c1", id: "c1", v2Only: true).paths,
+                       ["/sys/fs/cgroup/pods/c1"])
+        XCTAssertEqual(ContainerCgroups(hierarchies: v2, cgroupsPath: nil, id: "c9").paths,
+                       ["/sys/fs/cgroup/user.slice/user-0.slice/session-1.scope/c9"], "not v2-only: the own cgroup")
+        XCTAssertEqual(CgroupPathResolver.placementBase(ownPath: "/", v2Only: true), "/")
+    }
+
+    /// Every offered controller in each parent from the root down, none in
+    /// the container's own cgroup, and none from a cgroup with processes down.
+    func testSubtreeControlEnablesTheHostsControllersInTheParents() {
+        var files: [String: String] = [
+            "/r/cgroup.controllers": "cpu memory pids", "/r/cgroup.subtree_control": "memory", "/r/cgroup.procs": "1\n",
+            "/r/a/cgroup.type": "domain", "/r/a/cgroup.controllers": "cpu memory pids", "/r/a/cgroup.subtree_control": "",
+            "/r/a/cgroup.procs": "",
+            "/r/a/c/cgroup.type": "domain", "/r/a/c/cgroup.controllers": "", "/r/a/c/cgroup.procs": "",
+            "/r/b/cgroup.type": "domain", "/r/b/cgroup.controllers": "cpu memory pids", "/r/b/cgroup.procs": "7\n",
+            "/r/b/cgroup.subtree_control": "",
+        ]
+        var writes: [String] = []
+        let fs = CgroupFS(read: { files[$0] }, write: { path, value in
+            writes.append("\(path) \(value)")
+            files[path] = ((files[path] ?? "") + " " + value.replacingOccurrences(of: "+", with: "")).trimmed
+            return nil
+        }, exists: { files[$0] != nil })
+        SubtreeControl.enableAll(for: "/r/a/c", under: "/r", fs: fs)
+        XCTAssertEqual(writes, ["/r/cgroup.subtree_control +cpu +pids", "/r/a/cgroup.subtree_control +cpu +memory +pids"])
+        writes = []
+        SubtreeControl.enableAll(for: "/r/b/c", under: "/r", fs: fs)
+        XCTAssertEqual(writes, [], "the root has them all now; b holds a process")
+    }
+
     func testSystemdAndDotDotPathsAreRefused() {
         XCTAssertThrowsError(try CgroupPathResolver.validate("system.slice:swrun:c1", id: "c1", systemd: false))
         XCTAssertThrowsError(try CgroupPathResolver.validate("/a/../b", id: "c1", systemd: false))

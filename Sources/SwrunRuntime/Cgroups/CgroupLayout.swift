@@ -56,7 +56,7 @@ public struct CgroupLayout: Equatable {
             }
             return SystemdDriver(ContainerCgroups(hierarchies: [unified], paths: [unified.mountPoint + unit.cgroup]), unit: unit)
         }
-        return CgroupDrivers.make(kind, ContainerCgroups(hierarchies: hierarchies, cgroupsPath: cgroupsPath, id: id))
+        return CgroupDrivers.make(kind, ContainerCgroups(hierarchies: hierarchies, cgroupsPath: cgroupsPath, id: id, v2Only: kind == .v2))
     }
 }
 

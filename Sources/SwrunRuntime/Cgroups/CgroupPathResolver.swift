@@ -1,6 +1,7 @@
 /// Resolves `linux.cgroupsPath` to the path inside each hierarchy:
 /// absolute as given, relative under swrun's own cgroup, and when absent
-/// the container id under swrun's own cgroup.
+/// the container id under swrun's own cgroup. On a v2-only host "swrun's
+/// own cgroup" is its parent, as in runc's fs2 (see `placementBase`).
 public enum CgroupPathResolver {
     public static func validate(_ cgroupsPath: String?, id: String, systemd: Bool) throws {
         if !(cgroupsPath ?? "").hasPrefix("/") {
@@ -19,6 +20,18 @@ public enum CgroupPathResolver {
         let p = (cgroupsPath?.isEmpty == false) ? cgroupsPath! : id
         if p.hasPrefix("/") { return normalize(p) }
         return normalize(ownPath + "/" + p)
+    }
+
+    /// The cgroup a relative or absent cgroupsPath goes under. On a
+    /// v2-only host that is the parent of swrun's own cgroup, as runc's fs2
+    /// does it: the own cgroup (a systemd session scope or service) holds
+    /// processes, and by the no-internal-processes rule a cgroup with
+    /// processes cannot enable controllers for a child. Its parent (a
+    /// slice) holds none. swrun's caller is not moved.
+    public static func placementBase(ownPath: String, v2Only: Bool) -> String {
+        guard v2Only else { return ownPath }
+        let parts = ownPath.split(separator: "/")
+        return "/" + parts.dropLast().joined(separator: "/")
     }
 
     static func normalize(_ p: String) -> String {

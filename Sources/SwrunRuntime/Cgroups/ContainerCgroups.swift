@@ -12,10 +12,13 @@ public struct ContainerCgroups {
         self.created = created
     }
 
-    /// Where a new container goes: `linux.cgroupsPath` in every hierarchy.
-    public init(hierarchies: [CgroupHierarchy], cgroupsPath: String?, id: String) {
+    /// Where a new container goes: `linux.cgroupsPath` in every hierarchy;
+    /// a relative one, on a v2-only host, below the parent of swrun's own
+    /// cgroup (`CgroupPathResolver.placementBase`).
+    public init(hierarchies: [CgroupHierarchy], cgroupsPath: String?, id: String, v2Only: Bool = false) {
         self.init(hierarchies: hierarchies, paths: hierarchies.map {
-            $0.mountPoint + CgroupPathResolver.inner(cgroupsPath, id: id, ownPath: $0.ownPath)
+            $0.mountPoint + CgroupPathResolver.inner(cgroupsPath, id: id,
+                                                     ownPath: CgroupPathResolver.placementBase(ownPath: $0.ownPath, v2Only: v2Only))
         })
     }
 

@@ -29,6 +29,14 @@ public struct V2Driver: CgroupDriver {
         }
     }
 
+    /// Makes the cgroup, then enables the host's controllers in its
+    /// parents (SubtreeControl), before any process joins it.
+    public func create() throws -> [String] {
+        let made = try CgroupDirectories.makeAll(paths, in: hierarchies)
+        if let dir, let h = hierarchies.first { SubtreeControl.enableAll(for: dir, under: h.mountPoint) }
+        return made
+    }
+
     public func openCloneTarget() -> Int32 {
         guard let dir else { return -1 }
         return (try? Sys.open(dir, O_RDONLY | O_DIRECTORY)) ?? -1
