@@ -25,6 +25,12 @@ root="$work/root"
 pkgs=systemd,systemd-sysv,dbus,udev,kmod,linux-image-amd64,busybox-static,runc,criu,iproute2,util-linux,jq,libseccomp2,libcap2,procps,uidmap,ca-certificates
 echo "vm: debootstrap bookworm (a few minutes the first time)" >&2
 debootstrap --variant=minbase --include="$pkgs" bookworm "$root" "$mirror" >"$work/debootstrap.log" 2>&1 || {
+    if grep -q "Failed getting release file" "$work/debootstrap.log"; then
+        # A host without the Debian mirror cannot have the guest: say so.
+        echo "vm: cannot reach the Debian mirror $mirror (SWRUN_VM_MIRROR): no guest on this host" >&2
+        rm -rf "$work"
+        exit 3
+    fi
     tail -30 "$work/debootstrap.log" >&2
     exit 1
 }

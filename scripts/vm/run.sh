@@ -9,7 +9,11 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 checkout=$(cd "$here/../.." && pwd)
 [ $# -ge 1 ] || { echo "usage: $0 COMMAND" >&2; exit 2; }
-image=$(sh "$here/build-image.sh")
+image=$(sh "$here/build-image.sh") || {
+    rc=$?
+    if [ "$rc" = 3 ]; then echo "vm: skipped: this host cannot build the guest (see above)" >&2; exit 0; fi
+    exit "$rc"
+}
 job=$(mktemp -d /tmp/swrun-vm.XXXXXX)
 trap 'rm -rf "$job"' EXIT INT TERM
 qemu-img create -q -f qcow2 -b "$image/base.img" -F raw "$job/disk.qcow2"
