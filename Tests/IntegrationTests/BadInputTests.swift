@@ -209,6 +209,9 @@ final class BadInputTests: IntegrationTestCase {
     /// saying which slice and unit it means and why (no systemd as pid 1).
     func testSystemdCgroupPathIsRefusedClearly() throws {
         try swrunOnly("runc 1.1.5 tries to reach systemd over D-Bus and fails with a connection error")
+        if isDirectory("/run/systemd/system") {
+            throw XCTSkip("systemd is pid 1 here: the driver takes the path (SystemdCgroupTests)")
+        }
         let sb = try makeSandbox(args: ["true"])
         let id = sb.newID()
         try sb.prepare(id)
@@ -219,9 +222,7 @@ final class BadInputTests: IntegrationTestCase {
         let r = sb.swrun(["--systemd-cgroup", "create", "--bundle", sb.bundle.path, id])
         XCTAssertFails(r, mentioning: ["systemd"])
         XCTAssertTrue(r.stderr.contains("slice system.slice, unit swrun-it-\(id).scope"), "\(r)")
-        if !isDirectory("/run/systemd/system") {
-            XCTAssertTrue(r.stderr.contains("systemd is not pid 1"), "\(r)")
-        }
+        XCTAssertTrue(r.stderr.contains("systemd is not pid 1"), "\(r)")
         sb.assertNoTrace(of: id)
         let bad = sb.swrun(["--systemd-cgroup", "create", "--bundle", sb.bundle.path, id + "x"])
         XCTAssertFails(bad, mentioning: ["systemd"])

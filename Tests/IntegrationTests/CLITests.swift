@@ -57,7 +57,10 @@ final class CLITests: IntegrationTestCase {
         XCTAssertEqual(mounts, ["/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/sys/fs/cgroup"])
         let linux = c["linux"] as? [String: Any] ?? [:]
         let ns = (linux["namespaces"] as? [[String: Any]] ?? []).compactMap { $0["type"] as? String }
-        XCTAssertEqual(Set(ns), ["pid", "network", "ipc", "uts", "mount"])
+        // runc adds a cgroup namespace where /sys/fs/cgroup is cgroup2.
+        let unified = (readFile("/proc/self/mountinfo") ?? "").split(separator: "\n")
+            .contains { $0.contains(" /sys/fs/cgroup ") && $0.contains(" - cgroup2 ") }
+        XCTAssertEqual(Set(ns), Set(["pid", "network", "ipc", "uts", "mount"] + (unified ? ["cgroup"] : [])))
         XCTAssertTrue((linux["maskedPaths"] as? [String] ?? []).contains("/proc/kcore"))
         XCTAssertTrue((linux["readonlyPaths"] as? [String] ?? []).contains("/proc/sys"))
         let devs = (linux["resources"] as? [String: Any])?["devices"] as? [[String: Any]]

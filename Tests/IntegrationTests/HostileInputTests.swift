@@ -93,7 +93,12 @@ final class HostileInputTests: IntegrationTestCase {
         // killing flock releases it at once.
         let holder = try sb.startHelper(["flock", "-o", sb.stateRoot + "/" + id, "sleep", "30"])
         defer { holder.kill() }
-        XCTAssertTrue(waitUntil(timeout: 5) { (readFile("/proc/locks") ?? "").contains("FLOCK") })
+        // Wait for that lock: other processes of the host hold flocks too.
+        var st = stat()
+        XCTAssertEqual(stat(sb.stateRoot + "/" + id, &st), 0)
+        XCTAssertTrue(waitUntil(timeout: 5) {
+            (readFile("/proc/locks") ?? "").split(separator: "\n").contains { $0.contains("FLOCK") && $0.contains(":\(st.st_ino) ") }
+        }, "flock took the lock on the state dir")
         let r = runProcess([sb.binary, "--root", sb.stateRoot, "delete", "--force", id], env: ["SWRUN_LOCK_TIMEOUT_MS": "300"])
         XCTAssertFails(r, mentioning: ["locked by pid"])
         holder.kill()

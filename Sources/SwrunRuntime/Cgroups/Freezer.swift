@@ -25,6 +25,12 @@ struct Freezer {
         throw RuntimeError("\(frozen ? "freeze" : "thaw") did not complete: \(dir)/\(report) never read \"\(want)\"")
     }
 
+    /// `freezer`'s set, or the error for a host without one.
+    static func set(_ freezer: Freezer?, frozen: Bool) throws {
+        guard let freezer else { throw unavailable(frozen: frozen) }
+        try freezer.set(frozen: frozen)
+    }
+
     static func unavailable(frozen: Bool) -> RuntimeError {
         RuntimeError("\(frozen ? "pause" : "resume"): this host has neither a v1 freezer nor cgroup v2")
     }

@@ -48,15 +48,8 @@ public struct V2Driver: CgroupDriver {
         try CgroupDeviceProgram(rules: deviceRules).attach(to: dir)
     }
 
-    public func freeze() throws {
-        guard let freezer else { throw Freezer.unavailable(frozen: true) }
-        try freezer.set(frozen: true)
-    }
-
-    public func thaw() throws {
-        guard let freezer else { throw Freezer.unavailable(frozen: false) }
-        try freezer.set(frozen: false)
-    }
+    public func freeze() throws { try Freezer.set(freezer, frozen: true) }
+    public func thaw() throws { try Freezer.set(freezer, frozen: false) }
 
     public func isFrozen() -> Bool {
         guard let dir else { return false }
