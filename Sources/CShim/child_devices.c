@@ -176,14 +176,10 @@ void op_readonly_path(struct child *c, const struct shim_step *s)
  */
 void op_mknod(struct child *c, const struct shim_step *s)
 {
-    char dir[PATH_MAX];
-    const char *base, *what;
+    const char *base;
     mode_t mode = (mode_t)s->n[0];
     dev_t dev = (dev_t)s->n[1];
-    split_parent(c, s->s[1], dir, &base);
-    int dfd = resolve_create(c, dir, SHIM_CREATE_DIR, &what);
-    if (dfd < 0)
-        fail(c, -dfd, "%s %s (device parent)", what, dir);
+    int dfd = open_parent_in_root(c, s->s[1], &base, "device");
     struct stat st;
     int r = lstat_at(dfd, base, &st);
     if (r < 0)
@@ -253,12 +249,8 @@ void op_bind_device(struct child *c, const struct shim_step *s)
     snprintf(label, sizeof label, "the host's %s", s->s[0]);
     int src = open_node(c, s->s[0], O_PATH, mode, dev, label, ENODEV);
 
-    char dir[PATH_MAX];
-    const char *base, *what;
-    split_parent(c, s->s[1], dir, &base);
-    int dfd = resolve_create(c, dir, SHIM_CREATE_DIR, &what);
-    if (dfd < 0)
-        fail(c, -dfd, "%s %s (device parent)", what, dir);
+    const char *base;
+    int dfd = open_parent_in_root(c, s->s[1], &base, "device");
     int target = mount_point_file(c, dfd, base, s->s[1], device_mount_point, 0644);
     int r = bind_fd(src, target, 0);
     if (r < 0)

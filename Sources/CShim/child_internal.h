@@ -62,7 +62,7 @@ static inline const char *skip_slashes(const char *p)
 int open_in_root(struct child *c, const char *path, uint64_t oflags);
 int resolve_create(struct child *c, const char *path, int create, const char **what);
 int path_in_root(struct child *c, const char *path, int create, char *out, size_t outlen);
-void split_parent(struct child *c, const char *path, char *dir, const char **base);
+int open_parent_in_root(struct child *c, const char *path, const char **base, const char *role);
 int lstat_at(int dfd, const char *base, struct stat *st);
 int remove_at(int dfd, const char *base, const struct stat *st);
 

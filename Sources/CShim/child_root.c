@@ -161,8 +161,14 @@ int path_in_root(struct child *c, const char *path, int create, char *out, size_
     return fd;
 }
 
-void split_parent(struct child *c, const char *path, char *dir, const char **base)
+/*
+ * Opens the parent directory of path inside the root, making missing
+ * directories; *base is path's last component. `role` names the parent
+ * in the error ("device", "symlink").
+ */
+int open_parent_in_root(struct child *c, const char *path, const char **base, const char *role)
 {
+    char dir[PATH_MAX];
     snprintf(dir, PATH_MAX, "%s", path);
     char *slash = strrchr(dir, '/');
     if (!slash || slash[1] == '\0')
@@ -172,6 +178,11 @@ void split_parent(struct child *c, const char *path, char *dir, const char **bas
         slash[1] = '\0';
     else
         *slash = '\0';
+    const char *what;
+    int dfd = resolve_create(c, dir, SHIM_CREATE_DIR, &what);
+    if (dfd < 0)
+        fail(c, -dfd, "%s %s (%s parent)", what, dir, role);
+    return dfd;
 }
 
 /* lstat of base in the directory fd dfd: 1 (and *st), 0 when missing, or
@@ -202,12 +213,8 @@ void op_mkdir(struct child *c, const struct shim_step *s)
  * very symlink (runc does so for /dev/ptmx); else it is kept. */
 void op_symlink(struct child *c, const struct shim_step *s)
 {
-    char dir[PATH_MAX];
-    const char *base, *what;
-    split_parent(c, s->s[1], dir, &base);
-    int dfd = resolve_create(c, dir, SHIM_CREATE_DIR, &what);
-    if (dfd < 0)
-        fail(c, -dfd, "%s %s (symlink parent)", what, dir);
+    const char *base;
+    int dfd = open_parent_in_root(c, s->s[1], &base, "symlink");
     if (s->n[0]) {
         struct stat st;
         int r = lstat_at(dfd, base, &st);
