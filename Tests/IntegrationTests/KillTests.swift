@@ -35,6 +35,29 @@ final class KillTests: IntegrationTestCase {
         XCTAssertSucceeds(sb.swrun(["delete", id]))
     }
 
+    /// Without a pid namespace of its own, the init's death kills nothing
+    /// else: `kill ID KILL` must reach every process of the container's
+    /// cgroup (newer runc does; 1.1.5 does not).
+    func testKillOfAContainerInTheHostPidNamespaceReachesEveryProcess() throws {
+        try swrunOnly("runc 1.1.5 signals only the init (its leftover child is what the issue reports)")
+        let sb = try makeSandbox(args: ["sh", "-c", "sleep 1000 & echo $! > /host/child; wait"])
+        sb.bundle.bind(sb.hostDir, at: "/host")
+        sb.bundle.removeNamespace("pid")
+        let id = sb.newID()
+        try sb.createAndStart(id)
+        XCTAssertTrue(sb.waitForHostFile("child"))
+        guard let child = readFile(sb.hostDir + "/child").flatMap({ pid_t(trimmed($0)) }) else { return XCTFail("no child pid") }
+        let initPid = sb.statePid(id) ?? 0
+        XCTAssertSucceeds(sb.swrun(["kill", id, "KILL"]))
+        XCTAssertTrue(waitUntil(timeout: 5) { processStateLetter(child) == nil || processStateLetter(child) == "Z" },
+                      "the init's child outlived kill KILL")
+        reap(child)
+        reap(initPid)
+        XCTAssertTrue(sb.waitForStatus(id, "stopped"))
+        XCTAssertSucceeds(sb.swrun(["delete", id]))
+        sb.assertNoTrace(of: id)
+    }
+
     func testNotifyAsTheDefaultSeccompActionIsRefused() throws {
         let sb = try makeSandbox()
         var l = sb.bundle.linux

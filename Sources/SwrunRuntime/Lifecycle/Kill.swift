@@ -19,7 +19,13 @@ extension Runtime {
             return
         }
         guard status != .stopped else { throw RuntimeError("container not running") }
-        if all { try signalAll(record, signal) } else { try signalInit(record, signal) }
+        // Without a pid namespace of its own the init's death takes nothing
+        // with it: SIGKILL goes to the whole container.
+        if all || (signal == SIGKILL && !record.ownPidNamespace) {
+            try signalAll(record, signal)
+        } else {
+            try signalInit(record, signal)
+        }
         // A frozen process acts on SIGKILL only once thawed.
         if status == .paused && signal == SIGKILL { try? Runtime.cgroupDriver(of: record).thaw() }
     }
