@@ -117,6 +117,46 @@ final class CgroupLifecycleTests: IntegrationTestCase {
         XCTAssertNil(sb.state(id))
     }
 
+    /// A container may make cgroups of its own inside its cgroup (with a
+    /// writable cgroup mount): delete --force removes them too, killing
+    /// what is in them, and leaves nothing.
+    func testDeleteForceRemovesCgroupsTheContainerMadeInside() throws {
+        let (sb, id) = try running()
+        let initPid = sb.statePid(id) ?? 0
+        let dir = try XCTUnwrap(CgroupLocator.directory(of: initPid, controller: "pids"), "the init's pids cgroup")
+        XCTAssertEqual(mkdir(dir + "/inner", 0o755), 0, "errno \(errno)")
+        XCTAssertEqual(mkdir(dir + "/inner/deeper", 0o755), 0)
+        try writeFile(dir + "/inner/deeper/cgroup.procs", "\(initPid)")
+        XCTAssertSucceeds(sb.swrun(["delete", "--force", id]))
+        reap(initPid)
+        XCTAssertFalse(isDirectory(dir), "\(dir) and what the container made in it are gone")
+        XCTAssertFalse(processExists(initPid) && processStateLetter(initPid) != "Z")
+        sb.assertNoTrace(of: id)
+    }
+
+    /// A cgroup the caller made for the container, left empty by delete, is
+    /// removed with it, as runc does (one holding other processes stays:
+    /// SharedCgroupTests).
+    func testDeleteRemovesAnEmptyCgroupTheCallerMadeForTheContainer() throws {
+        let sb = try makeSandbox(args: ["sleep", "1000"])
+        let id = sb.newID()
+        let path = "/\(Suite.cgroupParent)/precreated-\(id)"
+        sb.bundle.linux["cgroupsPath"] = path
+        var made: [String] = []
+        for m in Suite.cgroupMounts where !m.hasSuffix("/cpuset") {
+            if (try? FileManager.default.createDirectory(atPath: m + path, withIntermediateDirectories: true)) != nil { made.append(m + path) }
+        }
+        defer { for d in made { rmdir(d) } }
+        XCTAssertFalse(made.isEmpty)
+        try sb.bundle.writeConfig()
+        sb.register(id)
+        XCTAssertSucceeds(sb.swrun(["run", "-d", "--bundle", sb.bundle.path, id]))
+        let initPid = sb.statePid(id) ?? 0
+        XCTAssertSucceeds(sb.swrun(["delete", "--force", id]))
+        reap(initPid)
+        for d in made { XCTAssertFalse(isDirectory(d), "\(d) is empty after delete: removed") }
+    }
+
     func testPsListsTheContainersProcesses() throws {
         let (sb, id) = try running()
         let pid = try XCTUnwrap(sb.statePid(id))

@@ -80,6 +80,23 @@ public enum CgroupDirectories {
         }
     }
 
+    /// The cgroups below `paths` (not the paths themselves), deepest first.
+    static func descendants(of paths: [String]) -> [String] {
+        var out: [String] = []
+        func walk(_ dir: String, depth: Int) {
+            guard depth < 32 else { return }
+            for name in (try? Sys.listDirectory(dir)) ?? [] {
+                let sub = dir + "/" + name
+                var st = stat()
+                guard lstat(sub, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { continue }
+                walk(sub, depth: depth + 1)
+                out.append(sub)
+            }
+        }
+        for p in paths { walk(p, depth: 0) }
+        return out.sorted { $0.count > $1.count }
+    }
+
     /// One rmdir each, deepest first, no retry; returns those removed. A
     /// removed cgroup had no process left in it.
     static func removeIfEmpty(_ dirs: [String]) -> Set<String> {

@@ -89,12 +89,22 @@ extension CgroupDriver {
     /// only where one stays is there anything to kill, and only in the
     /// cgroups swrun made: one the caller made beforehand may hold
     /// processes that are not the container's.
+    ///
+    /// Cgroups the container made inside its own go first, their processes
+    /// killed, deepest first; a cgroup the caller made for the container
+    /// is removed too when nothing is left in it (as runc does).
     public func destroy() {
         let removed = CgroupDirectories.removeIfEmpty(cgroups.created)
         let left = cgroups.madePaths.filter { !removed.contains($0) }
         if !left.isEmpty {
+            let nested = CgroupDirectories.descendants(of: left)
+            if !nested.isEmpty {
+                killAll(nested)
+                CgroupDirectories.remove(nested)
+            }
             killAll(left)
             CgroupDirectories.remove(cgroups.created.filter { !removed.contains($0) })
         }
+        _ = CgroupDirectories.removeIfEmpty(cgroups.sharedPaths)
     }
 }
