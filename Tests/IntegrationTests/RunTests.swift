@@ -52,6 +52,24 @@ final class RunTests: IntegrationTestCase {
         XCTAssertNil(sb.state(id), "run must delete the container after it exits")
     }
 
+    /// A foreground `run` that is itself SIGKILLed leaves the container
+    /// running; `delete --force` then removes it all, cgroups included.
+    func testRunSigkilledLeavesNothingAfterDeleteForce() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "touch /host/started; while :; do sleep 0.1; done"])
+        sb.bundle.bind(sb.hostDir, at: "/host")
+        let id = sb.newID()
+        try sb.prepare(id)
+        let p = try sb.spawnSwrun(["run", "--bundle", sb.bundle.path, id])
+        XCTAssertTrue(waitUntil { fileExists(sb.hostDir + "/started") }, "container never started")
+        let initPid = sb.statePid(id) ?? 0
+        XCTAssertTrue(Suite.cgroupDir("pids", sb.cgroupsPath(for: id)).map(isDirectory) ?? false)
+        p.kill()
+        XCTAssertEqual(p.wait(timeout: 10).signal, SIGKILL)
+        XCTAssertSucceeds(sb.swrun(["delete", "--force", id]))
+        reap(initPid)
+        sb.assertNoTrace(of: id)
+    }
+
     /// Foreground run forwards what it receives to the init, as runc does:
     /// the usual ones and the rest (SIGALRM, real-time 36 = SIGRTMIN+2) alike.
     func testRunForwardsSignalsToTheInit() throws {
