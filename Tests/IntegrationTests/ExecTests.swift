@@ -228,4 +228,50 @@ final class ExecTests: IntegrationTestCase {
             XCTAssertTrue(e.contains("stopped container") || e.contains("does not exist"), "exec failed with the wrong error: \(e)")
         }
     }
+
+    /// exec into a paused container is refused unless --ignore-paused; with
+    /// it the process waits, frozen, until resume, then runs (as runc).
+    func testExecIntoAPausedContainerNeedsIgnorePaused() throws {
+        let sb = try makeSandbox(args: ["sleep", "1000"])
+        sb.bundle.bind(sb.hostDir, at: "/host")
+        let id = sb.newID()
+        try sb.createAndStart(id)
+        XCTAssertSucceeds(sb.swrun(["pause", id]))
+        XCTAssertFails(sb.swrun(["exec", id, "true"]), mentioning: ["paused", "--ignore-paused"])
+        let pidFile = sb.dir + "/paused-exec.pid"
+        let exec = try sb.spawnSwrun(["exec", "-d", "--pid-file", pidFile, "--ignore-paused", id, "touch", "/host/ran"])
+        usleep(500_000)
+        XCTAssertNil(exec.poll(), "the exec waits while the container is frozen")
+        XCTAssertFalse(fileExists(sb.hostDir + "/ran"))
+        XCTAssertSucceeds(sb.swrun(["resume", id]))
+        XCTAssertSucceeds(exec.wait(timeout: 10))
+        XCTAssertTrue(waitUntil(timeout: 5) { fileExists(sb.hostDir + "/ran") }, "the process ran once resumed")
+        // We are the detached process's subreaper: reap it, or the init
+        // cannot finish its pid namespace on delete.
+        if let pid = readFile(pidFile).flatMap({ pid_t(trimmed($0)) }) { reap(pid) }
+    }
+
+    /// exec --cgroup puts the process in an existing sub-cgroup of the
+    /// container's; a missing one is an error naming it.
+    func testExecIntoASubCgroup() throws {
+        let sb = try makeSandbox(args: ["sleep", "1000"])
+        let id = sb.newID()
+        try sb.createAndStart(id)
+        let initPid = sb.statePid(id) ?? 0
+        let dir = try XCTUnwrap(CgroupLocator.directory(of: initPid, controller: "pids"))
+        XCTAssertFails(sb.swrun(["exec", "--cgroup", "nosuch", id, "true"]), mentioning: ["nosuch"])
+        // v1: only the pids hierarchy gets the sub-cgroup; v2: the one path.
+        let unified = !(readFile("/proc/self/mountinfo") ?? "").contains(" - cgroup ")
+        XCTAssertEqual(mkdir(dir + "/sub", 0o755), 0)
+        defer { rmdir(dir + "/sub") }
+        let r = sb.swrun(["exec"] + (unified ? ["--cgroup", "sub"] : ["--cgroup", "pids:sub"]) + [id, "sh", "-c", "sleep 1 & echo $!; wait"])
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(trimmed(readFile(dir + "/sub/cgroup.procs") ?? ""), "", "the process has exited")
+        let pidFile = sb.dir + "/sub-exec.pid"
+        XCTAssertSucceeds(sb.swrun(["exec", "-d", "--pid-file", pidFile] + (unified ? ["--cgroup", "sub"] : ["--cgroup", "pids:sub"])
+                                   + [id, "sleep", "1"]))
+        let pid = try XCTUnwrap(readFile(pidFile).flatMap { pid_t(trimmed($0)) })
+        XCTAssertEqual(trimmed(readFile(dir + "/sub/cgroup.procs") ?? ""), "\(pid)", "the exec'd process is in the sub-cgroup")
+        reap(pid)
+    }
 }

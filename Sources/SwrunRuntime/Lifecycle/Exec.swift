@@ -8,6 +8,10 @@ public struct ExecOptions {
     public var detach = false
     public var pidFile: String?
     public var preserveFds = 0
+    /// Exec into a paused container: the process waits, frozen, until resume.
+    public var ignorePaused = false
+    /// `--cgroup`: existing sub-cgroups of the container's to run in.
+    public var subCgroups: [ExecSubCgroup] = []
     public init(process: Process) { self.process = process }
 }
 
@@ -39,7 +43,8 @@ extension Runtime {
         let status = Runtime.status(of: record)
         switch status {
         case .created, .running: break
-        case .paused: throw RuntimeError("cannot exec in a paused container")
+        case .paused where options.ignorePaused: break
+        case .paused: throw RuntimeError("cannot exec in a paused container (use --ignore-paused to override)")
         default: throw RuntimeError("cannot exec in a stopped container")
         }
         do {
@@ -70,7 +75,7 @@ extension Runtime {
         let namespaces = try namespacesToJoin(initPid)
         // Re-executing (if it must) drops the lock with its close-on-exec fd.
         try sealIfExposed(record, created: status == .created, process: process, namespaces: namespaces)
-        let cgroups = Runtime.cgroupDriver(of: record)
+        let cgroups = try ExecSubCgroup.apply(options.subCgroups, to: Runtime.cgroupDriver(of: record))
         var warmup = MigrationWarmup(cgroups.hierarchies)
         defer { warmup.finish() }
         if !(process.env ?? []).contains(where: { $0.hasPrefix("HOME=") }) {

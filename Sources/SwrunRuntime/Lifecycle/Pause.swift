@@ -15,7 +15,9 @@ extension Runtime {
 
     /// Thaws a paused container.
     public func resume(id: String) throws {
-        let lock = try store.lock(id)
+        // Shared: an `exec --ignore-paused` holds the lock while its
+        // process waits, frozen, for this.
+        let lock = try store.lock(id, exclusive: false)
         defer { lock.release() }
         let record = try store.load(id)
         guard Runtime.status(of: record) == .paused else {

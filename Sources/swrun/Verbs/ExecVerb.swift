@@ -22,7 +22,8 @@ enum ExecVerb: Verb {
         .bool("--no-new-privs", help: "set the no new privileges value for the process"),
         .value("--cap", "-c", help: "add a capability to the bounding set for the process", repeatable: true),
         .value("--preserve-fds", help: "pass N additional file descriptors to the process"),
-        .value("--cgroup", help: "run the process in a sub-cgroup (not supported)", repeatable: true),
+        .value("--cgroup", help: "run the process in an (existing) sub-cgroup(s). Format is [<controller>:]<cgroup>.", repeatable: true),
+        .bool("--ignore-paused", help: "allow exec in a paused container"),
     ]
 
     static func run(_ args: ParsedArguments, _ global: GlobalOptions) throws -> Int32 {
@@ -33,7 +34,8 @@ enum ExecVerb: Verb {
         options.detach = args.bool("--detach")
         options.pidFile = args.string("--pid-file")
         options.preserveFds = try args.int("--preserve-fds") ?? 0
-        if args.has("--cgroup") { throw UsageError("exec --cgroup: not supported yet") }
+        options.ignorePaused = args.bool("--ignore-paused")
+        options.subCgroups = try args.strings("--cgroup").map(ExecSubCgroup.parse)
         return try runtime.exec(id: id, options)
     }
 
