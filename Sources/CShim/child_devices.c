@@ -314,7 +314,9 @@ void op_terminal(struct child *c, const struct shim_step *s)
     if (!S_ISCHR(st.st_mode) || major(st.st_rdev) < SHIM_PTS_MAJOR_FIRST ||
         major(st.st_rdev) > SHIM_PTS_MAJOR_LAST || sfs.f_type != SHIM_DEVPTS_SUPER_MAGIC)
         fail(c, ENOTTY, "%s is not a pty of a devpts", slave_path);
-    if (fchown(slave, (uid_t)s->n[3], (gid_t)s->flags) < 0)
+    /* The user's, keeping the group devpts gave it (its gid= option, tty
+     * in the usual config), as runc's fixStdioPermissions leaves it. */
+    if (fchown(slave, (uid_t)s->n[3], (gid_t)-1) < 0)
         fail(c, errno, "chown %s", slave_path);
     if (s->n[1] > 0 || s->n[2] > 0) {
         struct winsize ws = { .ws_row = (unsigned short)s->n[1], .ws_col = (unsigned short)s->n[2] };

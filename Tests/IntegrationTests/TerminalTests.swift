@@ -112,6 +112,30 @@ final class TerminalTests: IntegrationTestCase {
         XCTAssertTrue(sb.waitForStatus(id, "stopped"))
     }
 
+    /// The pty slave belongs to the container's user with the devpts group
+    /// (tty, gid 5), as runc leaves it. (Output translation stays as the
+    /// kernel sets it: runc 1.1.5 leaves onlcr on for a console socket's
+    /// owner to clear, as containerd and conmon do.)
+    func testConsoleIsTheUsersWithGroupTtyAndNoOnlcr() throws {
+        let sb = try terminalSandbox(["sh", "-c", "echo owner=$(stat -c %u:%g $(tty)); echo end-mark"])
+        var p = sb.bundle.process
+        p["user"] = ["uid": 1000, "gid": 1000]
+        sb.bundle.process = p
+        let socketPath = "/tmp/swrun-it-console-owner-\(getpid()).sock"
+        let listener = try ConsoleListener(path: socketPath)
+        let id = sb.newID()
+        try sb.prepare(id)
+        let create = try sb.spawnSwrun(["create", "--bundle", sb.bundle.path, "--console-socket", socketPath, id])
+        let got = listener.receive()
+        XCTAssertSucceeds(create.wait())
+        let (master, _) = try XCTUnwrap(got, "no fd arrived on the console socket")
+        defer { close(master) }
+        XCTAssertSucceeds(sb.swrun(["start", id]))
+        let out = readUntil(master, "end-mark")
+        XCTAssertTrue(out.contains("owner=1000:5"), "\(out)")
+        XCTAssertTrue(sb.waitForStatus(id, "stopped"))
+    }
+
     func testConsoleSocketGivesAWorkingTerminal() throws {
         try talkToShell(socketPath: "/tmp/swrun-it-console-\(getpid()).sock")
     }

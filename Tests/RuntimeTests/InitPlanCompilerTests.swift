@@ -251,11 +251,11 @@ final class InitPlanCompilerTests: XCTestCase {
         var spec = baseSpec()
         spec.process?.terminal = true
         let plan = try compile(spec)
-        XCTAssertTrue(plan.steps.contains(.terminal(rows: 0, cols: 0, uid: 0, gid: 0, console: true)))
+        XCTAssertTrue(plan.steps.contains(.terminal(rows: 0, cols: 0, uid: 0, console: true)))
         var p = Process(args: ["sh"], cwd: "/")
         p.terminal = true
         let exec = try ExecPlanCompiler.compile(p, target: ExecTarget(initPid: 1, namespaces: []), preserveFds: 0)
-        XCTAssertTrue(exec.steps.contains(.terminal(rows: 0, cols: 0, uid: 0, gid: 0, console: false)))
+        XCTAssertTrue(exec.steps.contains(.terminal(rows: 0, cols: 0, uid: 0, console: false)))
     }
 
     func testNoMaskSourceWithoutMaskedPaths() throws {

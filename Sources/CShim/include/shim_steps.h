@@ -57,7 +57,7 @@
     X(MOVE_MOUNT, op_move_mount)     /* n[0]=detached mount fd s[1]=target \
                                         n[1]=create kind */ \
     X(TERMINAL, op_terminal)         /* n[0]=console socket fd n[1]=rows n[2]=cols \
-                                        n[3]=uid flags=gid x[0]=1 to bind the pty \
+                                        n[3]=uid x[0]=1 to bind the pty \
                                         onto /dev/console: open a pty in the \
                                         container's devpts, send its master over the \
                                         socket, make the slave the controlling \

@@ -201,7 +201,7 @@ public enum InitPlanCompiler {
         var s: [Step] = []
         if process.terminal == true {
             s.append(.terminal(rows: process.consoleSize?.height ?? 0, cols: process.consoleSize?.width ?? 0,
-                               uid: process.user.uid, gid: process.user.gid, console: console))
+                               uid: process.user.uid, console: console))
         }
         s += try rlimitSteps(process.rlimits ?? [])
         // Before the credentials change: SCHED_FIFO and an RT I/O class

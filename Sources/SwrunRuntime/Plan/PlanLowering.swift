@@ -247,11 +247,10 @@ final class LoweredPlan {
             c.n.0 = Int64(timeout)
             c.n.1 = forChild(stateFd)
         case .setsid: op(SHIM_OP_SETSID)
-        case let .terminal(rows, cols, uid, gid, console):
+        case let .terminal(rows, cols, uid, console):
             guard consoleFd >= 0 else { throw RuntimeError("process.terminal: no console socket to send the pty to") }
             op(SHIM_OP_TERMINAL)
             c.n = (forChild(consoleFd), Int64(rows), Int64(cols), Int64(uid))
-            c.flags = UInt64(gid)
             c.x.0 = console ? 1 : 0
         default: preconditionFailure("\(step): lowered by another family")
         }

@@ -81,7 +81,7 @@ public enum Step: Equatable {
     /// A pty from the container's devpts becomes the process's terminal;
     /// its master goes to the console socket. `console` (the init): the pty
     /// is bound onto /dev/console too.
-    case terminal(rows: UInt, cols: UInt, uid: UInt32, gid: UInt32, console: Bool = false)
+    case terminal(rows: UInt, cols: UInt, uid: UInt32, console: Bool = false)
 }
 
 public enum MountTargetKind: Int64, Equatable {
