@@ -199,14 +199,7 @@ final class MaskedPathAttackTests: IntegrationTestCase {
         sb.bundle.process = p
         try sb.bundle.writeRootfsFile("etc/console-target", "target\n")
         XCTAssertEqual(symlink("/etc/console-target", sb.bundle.rootfs + "/dev/console"), 0)
-        let socketPath = sb.dir + "/console.sock"
-        let listener = try ConsoleListener(path: socketPath)
-        let id = sb.newID()
-        try sb.prepare(id)
-        let create = try sb.spawnSwrun(["create", "--bundle", sb.bundle.path, "--console-socket", socketPath, id])
-        let got = listener.receive()
-        XCTAssertSucceeds(create.wait())
-        let (master, _) = try XCTUnwrap(got, "no fd arrived on the console socket")
+        let (id, master, _) = try sb.createWithConsole(socketPath: sb.dir + "/console.sock")
         defer { close(master) }
         XCTAssertSucceeds(sb.swrun(["start", id]))
         let out = readUntil(master, "DONE").replacingOccurrences(of: "\r", with: "")

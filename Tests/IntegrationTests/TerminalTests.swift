@@ -93,13 +93,7 @@ final class TerminalTests: IntegrationTestCase {
     /// the container's stdio and controlling terminal; a shell answers on it.
     func talkToShell(socketPath: String) throws {
         let sb = try terminalSandbox(["sh"])
-        let listener = try ConsoleListener(path: socketPath)
-        let id = sb.newID()
-        try sb.prepare(id)
-        let create = try sb.spawnSwrun(["create", "--bundle", sb.bundle.path, "--console-socket", socketPath, id])
-        let got = listener.receive()
-        XCTAssertSucceeds(create.wait())
-        let (master, tag) = try XCTUnwrap(got, "no fd arrived on the console socket")
+        let (id, master, tag) = try sb.createWithConsole(socketPath: socketPath)
         defer { close(master) }
         XCTAssertEqual(tag, "/dev/ptmx", "runc names the master file in the message")
         XCTAssertSucceeds(sb.swrun(["start", id]))
@@ -121,14 +115,7 @@ final class TerminalTests: IntegrationTestCase {
         var p = sb.bundle.process
         p["user"] = ["uid": 1000, "gid": 1000]
         sb.bundle.process = p
-        let socketPath = "/tmp/swrun-it-console-owner-\(getpid()).sock"
-        let listener = try ConsoleListener(path: socketPath)
-        let id = sb.newID()
-        try sb.prepare(id)
-        let create = try sb.spawnSwrun(["create", "--bundle", sb.bundle.path, "--console-socket", socketPath, id])
-        let got = listener.receive()
-        XCTAssertSucceeds(create.wait())
-        let (master, _) = try XCTUnwrap(got, "no fd arrived on the console socket")
+        let (id, master, _) = try sb.createWithConsole(socketPath: "/tmp/swrun-it-console-owner-\(getpid()).sock")
         defer { close(master) }
         XCTAssertSucceeds(sb.swrun(["start", id]))
         let out = readUntil(master, "end-mark")
@@ -183,5 +170,21 @@ final class TerminalTests: IntegrationTestCase {
         XCTAssertEqual(r.status, 3, "\(r)")
         XCTAssertTrue(r.stdout.contains("proxied-23"), "\(r)")
         XCTAssertTrue(r.stdout.contains("/dev/pts/"), "the shell's stdin is a pty: \(r)")
+    }
+}
+
+extension Sandbox {
+    /// `create --console-socket` of a new container; returns its id and the
+    /// pty master that arrived on the socket (with the name it was sent
+    /// under), the container still `created`.
+    func createWithConsole(socketPath: String, file: StaticString = #filePath, line: UInt = #line) throws -> (id: String, master: Int32, tag: String) {
+        let listener = try ConsoleListener(path: socketPath)
+        let id = newID()
+        try prepare(id)
+        let create = try spawnSwrun(["create", "--bundle", bundle.path, "--console-socket", socketPath, id])
+        let got = listener.receive()
+        XCTAssertSucceeds(create.wait(), file: file, line: line)
+        let (master, tag) = try XCTUnwrap(got, "no fd arrived on the console socket", file: file, line: line)
+        return (id, master, tag)
     }
 }
