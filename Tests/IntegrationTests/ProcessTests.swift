@@ -270,6 +270,20 @@ final class ProcessTests: IntegrationTestCase {
         XCTAssertEqual(trimmed(r.stdout), "i686", "uname -m under PER_LINUX32: \(r)")
     }
 
+    /// An exec'd process gets the container's execution domain too.
+    func testExecGetsThePersonality() throws {
+        try swrunOnly("runc 1.1.5 ignores linux.personality")
+        let sb = try makeSandbox(args: ["sleep", "1000"])
+        var l = sb.bundle.linux
+        l["personality"] = ["domain": "LINUX32"]
+        sb.bundle.linux = l
+        let id = sb.newID()
+        try sb.createAndStart(id)
+        let r = sb.swrun(["exec", id, "uname", "-m"])
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(trimmed(r.stdout), "i686", "\(r)")
+    }
+
     func testBadSchedulingValuesAreClearErrorsAndLeaveNothing() throws {
         try swrunOnly("runc 1.1.5 ignores process.scheduler")
         let sb = try makeSandbox(args: ["true"])

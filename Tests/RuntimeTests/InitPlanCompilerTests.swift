@@ -75,6 +75,20 @@ final class InitPlanCompilerTests: XCTestCase {
         XCTAssertThrowsError(try compile(spec)) { XCTAssertTrue("\($0)".contains("linux.personality.flags"), "\($0)") }
     }
 
+    /// exec's process gets the container's personality and memory policy,
+    /// after it joined the namespaces and before its own process steps.
+    func testExecGetsTheContainersPersonalityAndMemoryPolicy() throws {
+        let p = Process(args: ["true"], cwd: "/")
+        let plan = try ExecPlanCompiler.compile(p, target: ExecTarget(initPid: 1, namespaces: []), preserveFds: 0,
+                                                personality: LinuxPersonality(domain: "LINUX32"),
+                                                memoryPolicy: LinuxMemoryPolicy(mode: "MPOL_INTERLEAVE", nodes: "0"))
+        let setsid = try XCTUnwrap(plan.steps.firstIndex(of: .setsid))
+        let persona = try XCTUnwrap(plan.steps.firstIndex(of: .personality(0x0008)))
+        let policy = try XCTUnwrap(plan.steps.firstIndex { if case .memoryPolicy = $0 { return true } else { return false } })
+        let ready = try XCTUnwrap(plan.steps.firstIndex(of: .ready))
+        XCTAssertTrue(setsid < persona && persona < policy && policy < ready, "\(plan.steps)")
+    }
+
     func testExecCPUAffinityAroundTheCgroupJoin() throws {
         var p = Process(args: ["true"], cwd: "/")
         p.execCPUAffinity = LinuxExecCPUAffinity(initial: "0-1", final: "1")

@@ -114,6 +114,8 @@ final class ContainerCreation {
                                      annotations: spec.annotations, ownPidNamespace: ownPidNS)
         record.process = spec.process
         record.seccomp = spec.linux?.seccomp
+        record.personality = spec.linux?.personality
+        record.memoryPolicy = spec.linux?.memoryPolicy
         record.hooks = spec.hooks
         cgroups = try layout.driver(cgroupsPath: spec.linux?.cgroupsPath, id: id, systemd: runtime.systemdCgroup)
         // Recorded before they exist: should this process die half-way,

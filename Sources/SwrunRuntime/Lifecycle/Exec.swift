@@ -84,7 +84,8 @@ extension Runtime {
         }
         let plan = try ExecPlanCompiler.compile(process, target: ExecTarget(initPid: initPid, namespaces: namespaces),
                                                 preserveFds: options.preserveFds,
-                                                seccomp: try record.seccomp.map(SeccompCompiler.compile))
+                                                seccomp: try record.seccomp.map(SeccompCompiler.compile),
+                                                personality: record.personality, memoryPolicy: record.memoryPolicy)
 
         var consoleFd: Int32 = -1
         var ptySocket: Int32 = -1

@@ -16,8 +16,10 @@ public struct ExecTarget {
 /// init's namespaces (user first, pid before clone), its cgroups (by the
 /// parent), then the same process steps as the init.
 public enum ExecPlanCompiler {
+    /// `personality`, `memoryPolicy`: the container's, as its init got them.
     public static func compile(_ process: Process, target: ExecTarget, preserveFds: Int,
-                               seccomp: SeccompCompiler.Program? = nil) throws -> InitPlan {
+                               seccomp: SeccompCompiler.Program? = nil, personality: LinuxPersonality? = nil,
+                               memoryPolicy: LinuxMemoryPolicy? = nil) throws -> InitPlan {
         // exec's process comes with no config.json to validate: the OCI
         // validator checks it here, naming the field as the init's would.
         let problems = validateProcess(process, at: "process")
@@ -40,6 +42,8 @@ public enum ExecPlanCompiler {
             if type == "pid" { plan.pidNamespacePath = path } else { s.append(.setns(path: path, type: flag)) }
         }
         s.append(.setsid)
+        if let p = personality { s.append(try ProcessScheduling.personalityStep(p)) }
+        if let m = memoryPolicy { s.append(try ProcessScheduling.memoryPolicyStep(m)) }
         s += try InitPlanCompiler.processSteps(process, env: plan.env, preserveFds: preserveFds, seccomp: seccomp)
         s += InitPlanCompiler.lateSeccomp(process, seccomp)
         s.append(.exec)

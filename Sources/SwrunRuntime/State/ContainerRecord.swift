@@ -38,6 +38,10 @@ public struct ContainerRecord: Codable, Equatable {
     public var hooks: Hooks?
     /// The config's seccomp profile, which exec'd processes get too.
     public var seccomp: LinuxSeccomp?
+    /// The config's execution domain and NUMA memory policy, which exec'd
+    /// processes get too (neither is inherited through setns).
+    public var personality: LinuxPersonality?
+    public var memoryPolicy: LinuxMemoryPolicy?
     public var creatorPid: Int32
     public var creatorStartTime: UInt64
 
