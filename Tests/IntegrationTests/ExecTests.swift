@@ -274,4 +274,40 @@ final class ExecTests: IntegrationTestCase {
         XCTAssertEqual(trimmed(readFile(dir + "/sub/cgroup.procs") ?? ""), "\(pid)", "the exec'd process is in the sub-cgroup")
         reap(pid)
     }
+
+    /// --pidfd-socket (runc 1.2) on create and exec: a pidfd of the init,
+    /// then of the exec'd process, arrives on the socket.
+    func testPidfdSocketSendsAPidfdOfTheProcess() throws {
+        try swrunOnly("runc 1.1.5 has no --pidfd-socket")
+        let sb = try makeSandbox(args: ["sleep", "1000"])
+        let id = sb.newID()
+        try sb.prepare(id)
+        let socketPath = sb.dir + "/pidfd.sock"
+        let listener = try ConsoleListener(path: socketPath)
+        let create = try sb.spawnSwrun(["create", "--bundle", sb.bundle.path, "--pidfd-socket", socketPath, id])
+        let got = listener.receive()
+        XCTAssertSucceeds(create.wait())
+        let (fd, tag) = try XCTUnwrap(got, "no pidfd arrived")
+        defer { close(fd) }
+        XCTAssertEqual(tag, "pidfd")
+        XCTAssertEqual(readLink("/proc/self/fd/\(fd)"), "anon_inode:[pidfd]")
+        XCTAssertEqual(procFdinfoPid(fd), sb.statePid(id), "the init's pidfd")
+        XCTAssertSucceeds(sb.swrun(["start", id]))
+
+        let execListener = try ConsoleListener(path: socketPath + "2")
+        let pidFile = sb.dir + "/exec.pid"
+        let exec = try sb.spawnSwrun(["exec", "-d", "--pid-file", pidFile, "--pidfd-socket", socketPath + "2", id, "sleep", "1"])
+        let execGot = execListener.receive()
+        XCTAssertSucceeds(exec.wait())
+        let (execFd, _) = try XCTUnwrap(execGot, "no pidfd arrived for the exec")
+        defer { close(execFd) }
+        let execPid = readFile(pidFile).flatMap { pid_t(trimmed($0)) }
+        XCTAssertEqual(procFdinfoPid(execFd), execPid)
+        if let execPid { reap(execPid) }
+    }
+
+    private func procFdinfoPid(_ fd: Int32) -> pid_t? {
+        let info = readFile("/proc/self/fdinfo/\(fd)") ?? ""
+        return info.split(separator: "\n").first { $0.hasPrefix("Pid:") }.flatMap { pid_t(trimmed(String($0.dropFirst(4)))) }
+    }
 }

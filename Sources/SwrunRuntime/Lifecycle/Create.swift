@@ -5,6 +5,8 @@ import OCI
 public struct CreateOptions {
     public var bundle = "."
     public var pidFile: String?
+    /// `--pidfd-socket`: where a pidfd of the init is sent once it is created.
+    public var pidfdSocket: String?
     public var consoleSocket: String?
     public var noPivot = false
     public var noNewKeyring = false

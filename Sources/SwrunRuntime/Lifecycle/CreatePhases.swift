@@ -243,6 +243,7 @@ final class ContainerCreation {
             throw RuntimeError("the container init exited right after setup")
         }
         if let pidFile = options.pidFile { try PidFile.write(pidFile, pid: child.pid) }
+        if let socket = options.pidfdSocket { try PidfdSocket.send(socket, pid: child.pid) }
     }
 
     /// The OCI state of the record as the hooks and listeners see it.

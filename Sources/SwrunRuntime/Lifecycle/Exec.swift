@@ -10,6 +10,8 @@ public struct ExecOptions {
     public var preserveFds = 0
     /// Exec into a paused container: the process waits, frozen, until resume.
     public var ignorePaused = false
+    /// `--pidfd-socket`: where a pidfd of the process is sent.
+    public var pidfdSocket: String?
     /// `--cgroup`: existing sub-cgroups of the container's to run in.
     public var subCgroups: [ExecSubCgroup] = []
     public init(process: Process) { self.process = process }
@@ -114,6 +116,7 @@ extension Runtime {
                 try SeccompListener.send(fd, seccomp: record.seccomp, pid: child.pid, state: Runtime.ociState(record))
             })
             if let pidFile = options.pidFile { try PidFile.write(pidFile, pid: child.pid) }
+            if let socket = options.pidfdSocket { try PidfdSocket.send(socket, pid: child.pid) }
             PhaseTimer.mark("exec ready")
         } catch {
             child.abandon()

@@ -17,6 +17,7 @@ enum ExecVerb: Verb {
         .value("--process", "-p", help: "path to the process.json"),
         .bool("--detach", "-d", help: "detach from the container's process"),
         .value("--pid-file", help: "file to write the process id to"),
+        .value("--pidfd-socket", help: "path to an AF_UNIX socket which will receive the pidfd of the process"),
         .value("--process-label", help: "set the asm process label for the process (not supported)"),
         .value("--apparmor", help: "set the apparmor profile for the process (not supported)"),
         .bool("--no-new-privs", help: "set the no new privileges value for the process"),
@@ -33,6 +34,7 @@ enum ExecVerb: Verb {
         options.consoleSocket = args.string("--console-socket")
         options.detach = args.bool("--detach")
         options.pidFile = args.string("--pid-file")
+        options.pidfdSocket = args.string("--pidfd-socket")
         options.preserveFds = try args.int("--preserve-fds") ?? 0
         options.ignorePaused = args.bool("--ignore-paused")
         options.subCgroups = try args.strings("--cgroup").map(ExecSubCgroup.parse)
