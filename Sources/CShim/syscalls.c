@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/statfs.h>
 #include <stdio.h>
 #include <sys/signalfd.h>
 #include <sys/prctl.h>
@@ -279,4 +280,12 @@ int shim_idmapped_tree(const char *source, int userns_fd, int recursive_tree, in
 int shim_memfd(const char *name)
 {
     RET(syscall(SYS_memfd_create, name, 1U /* MFD_CLOEXEC */));
+}
+
+long shim_fs_type(const char *path)
+{
+    struct statfs st;
+    if (statfs(path, &st) < 0)
+        return -errno;
+    return (long)st.f_type;
 }

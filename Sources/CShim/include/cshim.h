@@ -51,6 +51,9 @@ int shim_run_hook(const char *path, char *const argv[], char *const envp[], int 
                   struct shim_hook_result *res);
 /* rename(2) that fails with -EEXIST instead of replacing `to`. */
 int shim_rename_noreplace(const char *from, const char *to);
+
+/* statfs(2)'s f_type of path (a magic such as CGROUP2_SUPER_MAGIC), or -errno. */
+long shim_fs_type(const char *path);
 /* A close-on-exec signalfd for mask, and one read of it: the signal number. */
 int shim_signalfd(const sigset_t *mask);
 int shim_signalfd_read(int fd);

@@ -1,3 +1,4 @@
+import CShim
 import Glibc
 
 /// The cgroup layout of the host, decided as runc decides it: the file
@@ -40,10 +41,8 @@ public struct CgroupLayout: Equatable {
 
     /// statfs(2)'s f_type of `path`, nil if it cannot be read.
     public static func statfsType(_ path: String) -> Int? {
-        // struct statfs (120 bytes on 64-bit Linux) starts with f_type, a long.
-        var buffer = [Int](repeating: 0, count: 32)
-        let r = buffer.withUnsafeMutableBytes { libcStatfs(path, $0.baseAddress!) }
-        return r == 0 ? buffer[0] : nil
+        let type = shim_fs_type(path)
+        return type < 0 ? nil : type
     }
 
     /// The driver that puts a new container at `linux.cgroupsPath`: a
@@ -59,8 +58,3 @@ public struct CgroupLayout: Equatable {
         return CgroupDrivers.make(kind, ContainerCgroups(hierarchies: hierarchies, cgroupsPath: cgroupsPath, id: id, v2Only: kind == .v2))
     }
 }
-
-// Glibc's Swift module leaves out <sys/statfs.h>; CShim, where a wrapper
-// would belong, is being reworked elsewhere.
-@_silgen_name("statfs")
-private func libcStatfs(_ path: UnsafePointer<CChar>, _ buf: UnsafeMutableRawPointer) -> Int32

@@ -103,10 +103,11 @@ public final class SystemdDriver: CgroupDriver {
                 // NoSuchUnit: systemd collected the empty scope already.
             }
         }
-        for _ in 0..<200 where Sys.exists(dir) {
+        // killAll is bounded, and so is remove's wait while the kernel
+        // still counts exiting tasks; systemd may remove it first.
+        if Sys.exists(dir) {
             killAll([dir])
-            if rmdir(dir) == 0 || errno == ENOENT { break }
-            Sys.sleepMillis(10)
+            CgroupDirectories.remove([dir])
         }
     }
 
@@ -135,8 +136,6 @@ public final class SystemdDriver: CgroupDriver {
             if procs.split(separator: "\n").contains(Substring(String(pid))) { return }
             Sys.sleepMillis(10)
         }
-        throw RuntimeError("systemd did not move \(role(pid)) into the scope \(unit.unit) within 5 s", path: dir)
+        throw RuntimeError("systemd did not move the init (pid \(pid)) into the scope \(unit.unit) within 5 s", path: dir)
     }
-
-    private func role(_ pid: Int32) -> String { "the init (pid \(pid))" }
 }
