@@ -17,17 +17,24 @@ final class KillTests: IntegrationTestCase {
         XCTAssertEqual(sb.status(id), "running", "signal 0 delivers nothing")
     }
 
-    /// With the host's pid namespace the init's children outlive it in the
-    /// container's cgroup; kill --all must still reach them, exit 0.
-    func testKillAllAfterTheInitExitedSignalsWhatIsLeft() throws {
-        let sb = try makeSandbox(args: ["sh", "-c", "sleep 1000 & echo $! > /host/child; exit 0"])
+    /// A started container in the host's pid namespace whose init (`sh`)
+    /// forked a `sleep 1000`, then `end`s with "exit 0" or "wait".
+    private func hostPidContainerWithAChild(then end: String) throws -> (sb: Sandbox, id: String, child: pid_t) {
+        let sb = try makeSandbox(args: ["sh", "-c", "sleep 1000 & echo $! > /host/child; \(end)"])
         sb.bundle.bind(sb.hostDir, at: "/host")
         sb.bundle.removeNamespace("pid")
         let id = sb.newID()
         try sb.createAndStart(id)
         XCTAssertTrue(sb.waitForHostFile("child"))
+        let child = try XCTUnwrap(readFile(sb.hostDir + "/child").flatMap { pid_t(trimmed($0)) }, "no child pid")
+        return (sb, id, child)
+    }
+
+    /// With the host's pid namespace the init's children outlive it in the
+    /// container's cgroup; kill --all must still reach them, exit 0.
+    func testKillAllAfterTheInitExitedSignalsWhatIsLeft() throws {
+        let (sb, id, child) = try hostPidContainerWithAChild(then: "exit 0")
         XCTAssertTrue(sb.waitForStatus(id, "stopped"))
-        guard let child = readFile(sb.hostDir + "/child").flatMap({ pid_t(trimmed($0)) }) else { return XCTFail("no child pid") }
         XCTAssertTrue(processExists(child))
         XCTAssertSucceeds(sb.swrun(["kill", "--all", id, "KILL"]))
         XCTAssertTrue(waitUntil(timeout: 5) { processStateLetter(child) == nil || processStateLetter(child) == "Z" }, "the leftover child still runs")
@@ -40,13 +47,7 @@ final class KillTests: IntegrationTestCase {
     /// cgroup (newer runc does; 1.1.5 does not).
     func testKillOfAContainerInTheHostPidNamespaceReachesEveryProcess() throws {
         try swrunOnly("runc 1.1.5 signals only the init (its leftover child is what the issue reports)")
-        let sb = try makeSandbox(args: ["sh", "-c", "sleep 1000 & echo $! > /host/child; wait"])
-        sb.bundle.bind(sb.hostDir, at: "/host")
-        sb.bundle.removeNamespace("pid")
-        let id = sb.newID()
-        try sb.createAndStart(id)
-        XCTAssertTrue(sb.waitForHostFile("child"))
-        guard let child = readFile(sb.hostDir + "/child").flatMap({ pid_t(trimmed($0)) }) else { return XCTFail("no child pid") }
+        let (sb, id, child) = try hostPidContainerWithAChild(then: "wait")
         let initPid = sb.statePid(id) ?? 0
         XCTAssertSucceeds(sb.swrun(["kill", id, "KILL"]))
         XCTAssertTrue(waitUntil(timeout: 5) { processStateLetter(child) == nil || processStateLetter(child) == "Z" },

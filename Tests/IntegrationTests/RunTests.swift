@@ -36,13 +36,19 @@ final class RunTests: IntegrationTestCase {
         XCTAssertEqual(r.stdout, "SOME INPUT\nMORE\n")
     }
 
-    func testRunKilledFromOutsideReturns128PlusSignal() throws {
+    /// A foreground `run` of a looping container, once its process started.
+    private func foregroundRun() throws -> (sb: Sandbox, id: String, run: SpawnedProcess) {
         let sb = try makeSandbox(args: ["sh", "-c", "touch /host/started; while :; do sleep 0.1; done"])
         sb.bundle.bind(sb.hostDir, at: "/host")
         let id = sb.newID()
         try sb.prepare(id)
         let p = try sb.spawnSwrun(["run", "--bundle", sb.bundle.path, id])
         XCTAssertTrue(waitUntil { fileExists(sb.hostDir + "/started") }, "container never started")
+        return (sb, id, p)
+    }
+
+    func testRunKilledFromOutsideReturns128PlusSignal() throws {
+        let (sb, id, p) = try foregroundRun()
         XCTAssertEqual(sb.status(id), "running")
         XCTAssertSucceeds(sb.swrun(["kill", id, "KILL"]))
         let r = p.wait(timeout: 20)
@@ -55,12 +61,7 @@ final class RunTests: IntegrationTestCase {
     /// A foreground `run` that is itself SIGKILLed leaves the container
     /// running; `delete --force` then removes it all, cgroups included.
     func testRunSigkilledLeavesNothingAfterDeleteForce() throws {
-        let sb = try makeSandbox(args: ["sh", "-c", "touch /host/started; while :; do sleep 0.1; done"])
-        sb.bundle.bind(sb.hostDir, at: "/host")
-        let id = sb.newID()
-        try sb.prepare(id)
-        let p = try sb.spawnSwrun(["run", "--bundle", sb.bundle.path, id])
-        XCTAssertTrue(waitUntil { fileExists(sb.hostDir + "/started") }, "container never started")
+        let (sb, id, p) = try foregroundRun()
         let initPid = sb.statePid(id) ?? 0
         XCTAssertTrue(Suite.cgroupDir("pids", sb.cgroupsPath(for: id)).map(isDirectory) ?? false)
         p.kill()
