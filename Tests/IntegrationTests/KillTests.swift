@@ -25,8 +25,10 @@ final class KillTests: IntegrationTestCase {
         sb.bundle.removeNamespace("pid")
         let id = sb.newID()
         try sb.createAndStart(id)
-        XCTAssertTrue(sb.waitForHostFile("child"))
-        let child = try XCTUnwrap(readFile(sb.hostDir + "/child").flatMap { pid_t(trimmed($0)) }, "no child pid")
+        // The shell creates the file before it writes the pid into it.
+        func childPid() -> pid_t? { readFile(sb.hostDir + "/child").flatMap { pid_t(trimmed($0)) } }
+        XCTAssertTrue(waitUntil(timeout: 10) { childPid() != nil })
+        let child = try XCTUnwrap(childPid(), "no child pid")
         return (sb, id, child)
     }
 
