@@ -31,27 +31,41 @@ final class SystemdDriverTests: XCTestCase {
         XCTAssertEqual(try DBusMessage.totalLength(head: Array(message.prefix(16))), message.count)
     }
 
-    func testAnErrorReplyGivesItsNameAndMessage() {
-        // An error reply to serial 7: ERROR_NAME, REPLY_SERIAL, SIGNATURE "s", body "boom".
+    /// A reply as systemd sends it: `type` (2 return, 3 error), header
+    /// fields, one body value.
+    private func reply(type: UInt8, fields: [(UInt8, DBusValue)], body value: DBusValue) -> DBusMessage.Reply {
         var h = DBusWriter()
-        for b: UInt8 in [0x6c, 3, 1, 1] { h.write(.byte(b)) }
+        for b: UInt8 in [0x6c, type, 1, 1] { h.write(.byte(b)) }
         var body = DBusWriter()
-        body.write(.string("boom"))
+        body.write(value)
         h.uint32(UInt32(body.bytes.count))
         h.uint32(9)
         h.array(alignment: 8) { w in
-            for (code, value): (UInt8, DBusValue) in [(4, .string("org.freedesktop.systemd1.UnitExists")), (5, .uint32(7)), (8, .signature("s"))] {
+            for (code, value) in fields {
                 w.align(8)
                 w.write(.byte(code))
                 w.write(.variant(value))
             }
         }
         h.align(8)
-        let reply = DBusMessage.parse(h.bytes + body.bytes)
-        XCTAssertTrue(reply.isError)
-        XCTAssertEqual(reply.replySerial, 7)
-        XCTAssertEqual(reply.errorName, "org.freedesktop.systemd1.UnitExists")
-        XCTAssertEqual(reply.firstString, "boom")
+        return DBusMessage.parse(h.bytes + body.bytes)
+    }
+
+    func testAnErrorReplyGivesItsNameAndMessage() {
+        let r = reply(type: 3, fields: [(4, .string("org.freedesktop.systemd1.UnitExists")), (5, .uint32(7)), (8, .signature("s"))],
+                      body: .string("boom"))
+        XCTAssertTrue(r.isError)
+        XCTAssertEqual(r.replySerial, 7)
+        XCTAssertEqual(r.errorName, "org.freedesktop.systemd1.UnitExists")
+        XCTAssertEqual(r.firstString, "boom")
+    }
+
+    func testAPropertyReplyGivesItsString() {
+        // Properties.Get's reply: the body is one variant.
+        let r = reply(type: 2, fields: [(5, .uint32(3)), (8, .signature("v"))], body: .variant(.string("252.38-1~deb12u1")))
+        XCTAssertFalse(r.isError)
+        XCTAssertEqual(r.replySerial, 3)
+        XCTAssertEqual(r.variantString, "252.38-1~deb12u1")
     }
 
     func testSliceAndScopeNames() throws {
@@ -68,16 +82,49 @@ final class SystemdDriverTests: XCTestCase {
         XCTAssertNil(try SystemdCgroupPath.forNewContainer("/a/b", id: "c", systemdFlag: false))
     }
 
-    func testResourcesBecomeUnitProperties() {
+    func testResourcesBecomeUnitProperties() throws {
         var r = LinuxResources()
-        r.memory = LinuxMemory(limit: 1 << 28)
+        r.memory = LinuxMemory(limit: 1 << 28, reservation: 1 << 20, swap: 1 << 29)
         r.pids = LinuxPids(limit: -1)
-        r.cpu = LinuxCPU(shares: 1024)
-        let props = Dictionary(uniqueKeysWithValues: SystemdProperties.resources(r).map { ($0.0, $0.1) })
+        r.cpu = LinuxCPU(shares: 1024, quota: 33_333, period: 100_000, cpus: "0-1,9", mems: "0")
+        let mapped = try SystemdProperties(r, systemdVersion: 252)
+        let props = Dictionary(uniqueKeysWithValues: mapped.properties.map { ($0.0, $0.1) })
         XCTAssertEqual(props["MemoryMax"], .uint64(1 << 28))
+        XCTAssertEqual(props["MemoryLow"], .uint64(1 << 20))
+        XCTAssertEqual(props["MemorySwapMax"], .uint64(1 << 28), "swap alone: memory+swap minus memory")
         XCTAssertEqual(props["TasksMax"], .uint64(UInt64.max))
         XCTAssertEqual(props["CPUWeight"], .uint64(39), "runc's mapping: 1 + (1024-2)*9999/262142")
-        XCTAssertEqual(SystemdProperties.cpuWeight(shares: 2), 1)
-        XCTAssertEqual(SystemdProperties.cpuWeight(shares: 262_144), 10_000)
+        XCTAssertEqual(props["CPUQuotaPeriodUSec"], .uint64(100_000))
+        XCTAssertEqual(props["CPUQuotaPerSecUSec"], .uint64(340_000), "333.33 ms/s rounds up to 34%")
+        XCTAssertEqual(mapped.resources.cpu?.quota, 34_000, "the files get the quota systemd keeps")
+        XCTAssertEqual(props["AllowedCPUs"], .bytes([0x03, 0x02]))
+        XCTAssertEqual(props["AllowedMemoryNodes"], .bytes([0x01]))
+        XCTAssertEqual(CpuV2.weight(shares: 2), 1)
+        XCTAssertEqual(CpuV2.weight(shares: 262_144), 10_000)
+    }
+
+    func testOldSystemdGetsOnlyThePropertiesItKnows() throws {
+        var r = LinuxResources()
+        r.cpu = LinuxCPU(quota: 50_000, period: 100_000, cpus: "0", idle: 1)
+        let names = try SystemdProperties(r, systemdVersion: 239).properties.map(\.0)
+        XCTAssertEqual(names, ["CPUQuotaPerSecUSec"], "no period (242), no AllowedCPUs (244), no idle (252)")
+        XCTAssertEqual(try SystemdProperties(LinuxResources(), systemdVersion: 0).properties.count, 0)
+    }
+
+    func testUnifiedKeysBecomeUnitProperties() throws {
+        var r = LinuxResources()
+        r.unified = ["memory.high": "max", "pids.max": "0", "cpu.max": "max 50000", "cpuset.cpus": "2",
+                     "io.weight": "default 100"]
+        let props = Dictionary(uniqueKeysWithValues: try SystemdProperties(r, systemdVersion: 252).properties.map { ($0.0, $0.1) })
+        XCTAssertEqual(props["MemoryHigh"], .uint64(UInt64.max))
+        XCTAssertEqual(props["TasksMax"], .uint64(1), "systemd refuses TasksMax=0")
+        XCTAssertEqual(props["CPUQuotaPerSecUSec"], .uint64(UInt64.max))
+        XCTAssertEqual(props["CPUQuotaPeriodUSec"], .uint64(50_000))
+        XCTAssertEqual(props["AllowedCPUs"], .bytes([0x04]))
+        XCTAssertEqual(props.count, 5, "io.weight has no property: the file only")
+        r.unified = ["cpuset.cpus": "3-1"]
+        XCTAssertThrowsError(try SystemdProperties(r, systemdVersion: 252)) {
+            XCTAssertTrue("\($0)".contains("unified[\"cpuset.cpus\"]"), "\($0)")
+        }
     }
 }

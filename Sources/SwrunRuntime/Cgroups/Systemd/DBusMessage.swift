@@ -42,6 +42,9 @@ enum DBusMessage {
         /// The first string of the body, when the body starts with one (an
         /// error's message).
         var firstString: String?
+        /// The string of a body that is one variant holding a string (a
+        /// property's value).
+        var variantString: String?
     }
 
     static func parse(_ m: [UInt8]) -> Reply {
@@ -79,6 +82,12 @@ enum DBusMessage {
         if signature.hasPrefix("s"), body + 4 <= m.count {
             let n = Int(u32(m, body))
             if body + 4 + n <= m.count { reply.firstString = String(decoding: m[(body + 4)..<(body + 4 + n)], as: UTF8.self) }
+        }
+        // v: signature length 1, "s", NUL, then the string at the next 4.
+        if signature == "v", body + 8 <= m.count, m[body] == 1, m[body + 1] == UInt8(ascii: "s") {
+            let at = body + 4
+            let n = Int(u32(m, at))
+            if at + 4 + n <= m.count { reply.variantString = String(decoding: m[(at + 4)..<(at + 4 + n)], as: UTF8.self) }
         }
         return reply
     }

@@ -11,6 +11,8 @@ indirect enum DBusValue: Equatable {
     case objectPath(String)
     case signature(String)
     case uint32s([UInt32])
+    /// ay: AllowedCPUs' bitmask.
+    case bytes([UInt8])
     /// a(sv): a property list.
     case properties([(String, DBusValue)])
     /// a(sa(sv)): StartTransientUnit's auxiliary units.
@@ -27,6 +29,7 @@ indirect enum DBusValue: Equatable {
         case .objectPath: return "o"
         case .signature: return "g"
         case .uint32s: return "au"
+        case .bytes: return "ay"
         case .properties: return "a(sv)"
         case .auxUnits: return "a(sa(sv))"
         case .variant: return "v"
@@ -68,6 +71,8 @@ struct DBusWriter {
             bytes.append(0)
         case let .uint32s(list):
             array(alignment: 4) { w in for n in list { w.uint32(n) } }
+        case let .bytes(list):
+            array(alignment: 1) { w in w.bytes += list }
         case let .properties(list):
             array(alignment: 8) { w in w.properties(list) }
         case let .auxUnits(units):

@@ -75,11 +75,12 @@ public final class SystemdDriver: CgroupDriver {
     /// The files, and the unit's properties too: a `systemctl
     /// daemon-reload` writes the unit's values back into its cgroup.
     public func update(_ resources: LinuxResources) throws {
-        try files.update(resources)
-        let properties = SystemdProperties.resources(resources)
-        if properties.isEmpty { return }
+        let m = try manager()
+        let mapped = try SystemdProperties(resources, systemdVersion: m.version())
+        try files.update(mapped.resources)
+        if mapped.properties.isEmpty { return }
         do {
-            try manager().call("SetUnitProperties", [.string(unit.unit), .bool(true), .properties(properties)])
+            try m.call("SetUnitProperties", [.string(unit.unit), .bool(true), .properties(mapped.properties)])
         } catch let e as SystemdError {
             throw RuntimeError("update the systemd unit \(unit.unit): \(e.name): \(e.message)")
         }
@@ -112,6 +113,7 @@ public final class SystemdDriver: CgroupDriver {
     }
 
     private func startScope(pid: Int32) throws {
+        let m = try manager()
         var properties: [(String, DBusValue)] = [
             ("Description", .string("swrun container \(unit.unit)")),
             ("Slice", .string(unit.slice)),
@@ -123,9 +125,13 @@ public final class SystemdDriver: CgroupDriver {
             ("IOAccounting", .bool(true)),
             ("TasksAccounting", .bool(true)),
         ]
-        if resourcesDeferred, let r = deferredResources { properties += SystemdProperties.resources(r) }
+        if resourcesDeferred, let r = deferredResources {
+            let mapped = try SystemdProperties(r, systemdVersion: m.version())
+            properties += mapped.properties
+            deferredResources = mapped.resources
+        }
         do {
-            try manager().call("StartTransientUnit", [.string(unit.unit), .string("replace"), .properties(properties),
+            try m.call("StartTransientUnit", [.string(unit.unit), .string("replace"), .properties(properties),
                                                       .auxUnits([])])
         } catch let e as SystemdError {
             throw RuntimeError("start the systemd scope \(unit.unit) in \(unit.slice): \(e.name): \(e.message)")

@@ -6,13 +6,15 @@ import Glibc
 final class SystemdManager {
     static let privateSocket = "/run/systemd/private"
     private static let path = "/org/freedesktop/systemd1"
-    private static let interface = "org.freedesktop.systemd1.Manager"
+    static let interface = "org.freedesktop.systemd1.Manager"
 
     private let fd: Int32
+    private let timeoutSeconds: Int
     private var serial: UInt32 = 0
 
     init(socket: String = SystemdManager.privateSocket, timeoutSeconds: Int = 10) throws {
         fd = try UnixSocket.connect(socket, what: "systemd's private socket")
+        self.timeoutSeconds = timeoutSeconds
         var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
@@ -47,19 +49,49 @@ final class SystemdManager {
     /// Calls a method of org.freedesktop.systemd1.Manager; an error reply
     /// is thrown with systemd's error name and message.
     @discardableResult
-    func call(_ member: String, _ args: [DBusValue]) throws -> DBusMessage.Reply {
+    func call(_ member: String, _ args: [DBusValue], interface: String = SystemdManager.interface) throws -> DBusMessage.Reply {
         serial += 1
         let mine = serial
-        try send(DBusMessage.methodCall(serial: mine, path: Self.path, interface: Self.interface, member: member,
+        try send(DBusMessage.methodCall(serial: mine, path: Self.path, interface: interface, member: member,
                                         destination: "org.freedesktop.systemd1", args: args))
         while true {
-            let message = try receive()
-            let reply = DBusMessage.parse(message)
+            try awaitReply(to: member)
+            let reply = DBusMessage.parse(try receive())
             guard reply.replySerial == mine else { continue }   // a signal, or another reply
             if reply.isError {
                 throw SystemdError(member: member, name: reply.errorName ?? "unknown", message: reply.firstString ?? "")
             }
             return reply
+        }
+    }
+
+    /// The manager's major version ("252.38-1~deb12u1" is 252), 0 when it
+    /// cannot be read: properties newer than systemd are then left out.
+    func version() -> Int {
+        let reply = try? call("Get", [.string(Self.interface), .string("Version")],
+                              interface: "org.freedesktop.DBus.Properties")
+        return Int(reply?.variantString?.prefix { $0.isNumber } ?? "") ?? 0
+    }
+
+    /// systemd (sd-bus) may read the end of the authentication and the
+    /// first message in one read and then leave the message in its buffer
+    /// until more bytes arrive: with no reply yet, a Peer.Ping nudges it.
+    private func awaitReply(to member: String) throws {
+        var waitedMs: Int32 = 0
+        var stepMs: Int32 = 50
+        while true {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let n = poll(&p, 1, stepMs)
+            if n > 0 { return }
+            if n < 0 && errno != EINTR { throw RuntimeError("systemd: poll its socket", errno: errno) }
+            waitedMs += stepMs
+            if waitedMs >= Int32(timeoutSeconds) * 1000 {
+                throw RuntimeError("systemd: no reply to \(member) within \(timeoutSeconds) s", errno: ETIMEDOUT)
+            }
+            serial += 1
+            try send(DBusMessage.methodCall(serial: serial, path: Self.path, interface: "org.freedesktop.DBus.Peer",
+                                            member: "Ping", destination: "org.freedesktop.systemd1", args: []))
+            stepMs = min(stepMs * 2, 1000)
         }
     }
 
@@ -105,3 +137,4 @@ struct SystemdError: Error, CustomStringConvertible {
     var message: String
     var description: String { "systemd \(member): \(name): \(message)" }
 }
+
