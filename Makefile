@@ -5,7 +5,7 @@ SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 RELEASE_FLAGS = -c release -Xswiftc -static-executable
 BIN = $(CURDIR)/.build/release/swrun
 
-.PHONY: all build deps install test unit-test docker-test vm-test demo bench clean
+.PHONY: all build deps install test unit-test docker-test vm-test vm-bench demo bench clean
 
 all: build
 
@@ -31,12 +31,21 @@ docker-test: build
 	bash Tests/Clients/docker-cases.sh $(RUNTIME)
 
 # The cgroup-v2 + systemd guest (scripts/vm/): the tests that depend on the
-# host's cgroup layout, run there with the binaries built here.
-# VM_TESTS=all runs the whole suite in the guest.
-VM_TESTS ?= IntegrationTests.SystemdCgroupTests,IntegrationTests.CgroupTests,IntegrationTests.CgroupLifecycleTests,IntegrationTests.ResourceZeroTests,IntegrationTests.SharedCgroupTests,IntegrationTests.FaultInjectionTests,RuntimeTests.FreezerV2KernelTests
+# host's cgroup layout, run there with the binaries built here, against swrun
+# and the guest's runc; then containerd and podman with systemd cgroups
+# (Tests/Clients/systemd-clients.sh). VM_TESTS=all runs the whole suite.
+VM_TESTS ?= IntegrationTests.SystemdCgroupTests,IntegrationTests.CgroupV2ResourceTests,IntegrationTests.CgroupTests,IntegrationTests.CgroupLifecycleTests,IntegrationTests.ResourceZeroTests,IntegrationTests.SharedCgroupTests,IntegrationTests.FaultInjectionTests,RuntimeTests.FreezerV2KernelTests
 vm-test: build
 	$(SWIFT) build --build-tests
-	sh scripts/vm/run.sh 'SWRUN_BIN=$(BIN) unshare --mount --propagation private .build/debug/swrunPackageTests.xctest $(if $(filter all,$(VM_TESTS)),,$(VM_TESTS))'
+	sh scripts/vm/run.sh 'sh scripts/vm/guest-tests.sh $(BIN) $(if $(filter all,$(VM_TESTS)),,$(VM_TESTS))'
+
+# make bench in the guest: v2 figures, swrun against the guest's runc and
+# crun, and against a build of swrun that joins its cgroup after the clone
+# instead of CLONE_INTO_CGROUP (what that saves).
+NOCLONE_BIN = $(CURDIR)/.build-noclone/release/swrun
+vm-bench: build
+	$(SWIFT) build $(RELEASE_FLAGS) -Xswiftc -DSWRUN_NO_CLONE_INTO_CGROUP --scratch-path .build-noclone --product swrun
+	sh scripts/vm/run.sh 'BENCH_NO_INSTALL=1 BENCH_OUT=$(CURDIR)/bench-results/vm SWRUN_BIN=$(BIN) SWRUN_ALT_BIN=$(NOCLONE_BIN) SWRUN_ALT_NAME=no-clone-into bash scripts/bench.sh'
 
 unit-test:
 	$(SWIFT) test --disable-swift-testing --filter "OCITests|RuntimeTests"

@@ -9,6 +9,9 @@
 #   SWRUN_BIN     swrun binary (default: <repo>/.build/release/swrun)
 #   RUNC_BIN      runc binary (default: `command -v runc`)
 #   CRUN_BIN      crun binary (default: `command -v crun`; empty = skip)
+#   SWRUN_ALT_BIN another swrun build to set beside SWRUN_BIN in the same run
+#                 (`make vm-bench`: one built without CLONE_INTO_CGROUP)
+#   SWRUN_ALT_NAME its name in the report (default swrun-alt)
 #   BENCH_RUNS    measured runs per runtime (default 50)
 #   BENCH_WARMUP  warmup runs per runtime (default 5)
 #   BENCH_OUT     directory for results (default <repo>/bench-results, gitignored)
@@ -72,6 +75,9 @@ BUNDLE=$WORK/bundle
 R_SWRUN=$STATE/swrun
 R_RUNC=$STATE/runc
 R_CRUN=$STATE/crun
+R_ALT=$STATE/swrun-alt
+SWRUN_ALT_BIN=${SWRUN_ALT_BIN:-}
+SWRUN_ALT_NAME=${SWRUN_ALT_NAME:-swrun-alt}
 # Every container id starts with this prefix (unique to this bench process),
 # so cleanup can find leftovers (containers and cgroups) of this run only.
 PFX=swb$$-
@@ -83,7 +89,7 @@ cleanup() {
   if [ -n "$HF_PID" ]; then   # interrupted while hyperfine runs: stop it first
     kill -TERM "$HF_PID" 2>/dev/null || true; wait "$HF_PID" 2>/dev/null || true
   fi
-  for pair in "$SWRUN_BIN:$R_SWRUN" "$RUNC_BIN:$R_RUNC" "$CRUN_CLEANUP:$R_CRUN"; do
+  for pair in "$SWRUN_BIN:$R_SWRUN" "$RUNC_BIN:$R_RUNC" "$CRUN_CLEANUP:$R_CRUN" "$SWRUN_ALT_BIN:$R_ALT"; do
     bin=${pair%%:*}; root=${pair#*:}
     [ -n "$bin" ] && [ -d "$root" ] || continue
     for id in $(timeout 20 "$bin" --root "$root" list -q 2>/dev/null); do
@@ -124,6 +130,9 @@ smoke() {  # smoke BIN ROOT -> 0 ok; prints the runtime's error on failure
 }
 err=$(smoke "$SWRUN_BIN" "$R_SWRUN") || die "swrun ($SWRUN_BIN) cannot run the bench bundle: $err"
 err=$(smoke "$RUNC_BIN" "$R_RUNC")   || die "runc ($RUNC_BIN) cannot run the bench bundle: $err"
+if [ -n "$SWRUN_ALT_BIN" ]; then
+  err=$(smoke "$SWRUN_ALT_BIN" "$R_ALT") || die "$SWRUN_ALT_NAME ($SWRUN_ALT_BIN) cannot run the bench bundle: $err"
+fi
 CRUN_NOTE=
 if [ -n "$CRUN_BIN" ] && [ -x "$CRUN_BIN" ]; then
   CRUN_CLEANUP=$CRUN_BIN
@@ -145,6 +154,7 @@ hf=(hyperfine --shell=bash --warmup "$BENCH_WARMUP" --runs "$BENCH_RUNS" --time-
 hf+=(-n swrun "$(cmd "$SWRUN_BIN" "$R_SWRUN")")
 hf+=(-n runc  "$(cmd "$RUNC_BIN" "$R_RUNC")")
 [ -n "$CRUN_BIN" ] && hf+=(-n crun "$(cmd "$CRUN_BIN" "$R_CRUN")")
+[ -n "$SWRUN_ALT_BIN" ] && hf+=(-n "$SWRUN_ALT_NAME" "$(cmd "$SWRUN_ALT_BIN" "$R_ALT")")
 
 mkdir -p "$BENCH_OUT"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
@@ -198,16 +208,17 @@ done
 wait 2>/dev/null || true
 
 # ------------------------------------------------------------------ summary
-summary=$(jq -r --arg target "$BENCH_TARGET" '
+summary=$(jq -r --arg target "$BENCH_TARGET" --arg alt "$SWRUN_ALT_NAME" '
   def ms: . * 1000 * 100 | round / 100;
   (.results | map({key: .command, value: .}) | from_entries) as $r
-  | (.results[] | "\(.command | . + "      " | .[0:7]) mean \(.mean | ms) ms ± \(.stddev | ms) ms   (median \(.median | ms), min \(.min | ms), max \(.max | ms), n=\(.times | length))"),
+  | (.results[] | "\(.command | . + "      " | .[0:14]) mean \(.mean | ms) ms ± \(.stddev | ms) ms   (median \(.median | ms), min \(.min | ms), max \(.max | ms), n=\(.times | length))"),
     ( $r.swrun.mean / $r.runc.mean ) as $ratio
     | (($r.swrun.stddev / $r.swrun.mean) as $a | ($r.runc.stddev / $r.runc.mean) as $b
        | $ratio * (($a * $a + $b * $b) | sqrt)) as $err
     | "ratio   swrun/runc = \($ratio * 1000 | round / 1000) ± \($err * 1000 | round / 1000)   (target < \($target): \(if $ratio < ($target | tonumber) then "met" else "NOT met" end))",
     "ratio   of the medians = \($r.swrun.median / $r.runc.median * 1000 | round / 1000)   (less sensitive to the RCU grace-period outliers)",
-    ( if $r.crun then "ratio   swrun/crun = \($r.swrun.mean / $r.crun.mean * 1000 | round / 1000)" else empty end )
+    ( if $r.crun then "ratio   swrun/crun = \($r.swrun.mean / $r.crun.mean * 1000 | round / 1000)" else empty end ),
+    ( if $r[$alt] then "ratio   swrun/\($alt) = \($r.swrun.mean / $r[$alt].mean * 1000 | round / 1000) (medians \($r.swrun.median / $r[$alt].median * 1000 | round / 1000)); swrun saves \(($r[$alt].median - $r.swrun.median) | ms) ms per run (medians)" else empty end )
 ' "$JSON")
 {
   echo "== bench summary ($STAMP, $(uname -r), $(nproc) cpus)"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds the Debian 12 guest used by `make vm-test`: systemd as pid 1 on the
-# unified cgroup v2 hierarchy, dbus, runc and criu as references, busybox.
+# unified cgroup v2 hierarchy, dbus, runc, crun and criu as references,
+# containerd and podman as clients, hyperfine for `make vm-bench`, busybox.
 # Cached outside the work tree (SWRUN_VM_CACHE, default /var/cache/swrun-vm);
 # rebuilt only when this script changes. Prints the cache directory.
 set -eu
@@ -8,6 +9,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${SWRUN_VM_CACHE:-/var/cache/swrun-vm}
 mirror=${SWRUN_VM_MIRROR:-http://deb.debian.org/debian}
 stamp=$(cat "$here/build-image.sh" "$here/guest-runner.sh" | sha256sum | cut -c1-16)
+if [ -f "$cache/$stamp/base.img" ]; then echo "$cache/$stamp"; exit 0; fi
+# One build of an image at a time: a second caller waits for the first.
+mkdir -p "$cache"
+exec 9>"$cache/$stamp.lock"
+flock 9
 if [ -f "$cache/$stamp/base.img" ]; then echo "$cache/$stamp"; exit 0; fi
 
 for p in debootstrap qemu-system-x86 qemu-utils e2fsprogs; do
@@ -19,10 +25,12 @@ if [ -n "${missing:-}" ]; then
 fi
 
 work="$cache/$stamp.tmp"
+# A build killed half-way may have left debootstrap's /proc mounted.
+grep -o " $work/[^ ]*" /proc/self/mounts | sort -r | while read -r m; do umount -l "$m"; done
 rm -rf "$work"
 mkdir -p "$work"
 root="$work/root"
-pkgs=systemd,systemd-sysv,dbus,udev,kmod,linux-image-amd64,busybox-static,runc,criu,iproute2,util-linux,jq,libseccomp2,libcap2,procps,uidmap,ca-certificates
+pkgs=systemd,systemd-sysv,dbus,udev,kmod,linux-image-amd64,busybox-static,runc,criu,iproute2,util-linux,jq,libseccomp2,libcap2,procps,uidmap,ca-certificates,crun,containerd,podman,conmon,catatonit,umoci,hyperfine,containernetworking-plugins
 echo "vm: debootstrap bookworm (a few minutes the first time)" >&2
 debootstrap --variant=minbase --include="$pkgs" bookworm "$root" "$mirror" >"$work/debootstrap.log" 2>&1 || {
     if grep -q "Failed getting release file" "$work/debootstrap.log"; then
