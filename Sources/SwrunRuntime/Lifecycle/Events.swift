@@ -25,5 +25,7 @@ extension Runtime {
             Sys.sleepMillis(100)
             elapsed += 100
         }
+        // An OOM kill of the init stops the container within the same tick.
+        if cgroups.oomKills() > ooms { emit(ContainerEvent(type: "oom", id: id, data: nil)) }
     }
 }
