@@ -21,13 +21,18 @@ void op_mount_root_propagation(struct child *c, const struct shim_step *s)
         fail_op(c, errno, "set propagation of %s", s->s[0] ? s->s[0] : "/");
 }
 
+void op_rootfs_open(struct child *c, const struct shim_step *s)
+{
+    c->rootfd = open(s->s[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (c->rootfd < 0)
+        fail_op(c, errno, "open the rootfs %s", s->s[0]);
+}
+
 void op_rootfs_bind(struct child *c, const struct shim_step *s)
 {
     if (mount(s->s[0], s->s[0], NULL, MS_BIND | MS_REC, NULL) < 0)
         fail_op(c, errno, "bind rootfs %s onto itself", s->s[0]);
-    c->rootfd = open(s->s[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (c->rootfd < 0)
-        fail(c, errno, "open it");
+    op_rootfs_open(c, s);
 }
 
 static unsigned long locked_flags(int fd)
@@ -282,15 +287,30 @@ void op_pivot_root(struct child *c, const struct shim_step *s)
     reopen_root(c);
 }
 
-void op_move_root(struct child *c, const struct shim_step *s)
+/* chroot into the rootfs, moved onto / first when `move`. */
+static void enter_root(struct child *c, int move)
 {
     if (fchdir(c->rootfd) < 0)
         fail(c, errno, "chdir into rootfs");
-    if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+    if (move && mount(".", "/", NULL, MS_MOVE, NULL) < 0)
         fail_op(c, errno, "move rootfs onto /");
     if (chroot(".") < 0)
-        fail(c, errno, "chroot");
+        fail_op(c, errno, "chroot into the rootfs");
     if (chdir("/") < 0)
         fail(c, errno, "chdir /");
     reopen_root(c);
+}
+
+void op_move_root(struct child *c, const struct shim_step *s)
+{
+    (void)s;
+    enter_root(c, 1);
+}
+
+/* No mount namespace of the container's own: nothing to pivot (that would
+ * pivot the host), the init is only chrooted, as runc does. */
+void op_chroot_root(struct child *c, const struct shim_step *s)
+{
+    (void)s;
+    enter_root(c, 0);
 }

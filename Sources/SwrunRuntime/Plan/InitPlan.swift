@@ -97,8 +97,11 @@ public enum InitPlanCompiler {
         s.append(.syncWait)
         if ns.new & NamespaceKinds.newcgroup != 0 { s.append(.unshare(flags: NamespaceKinds.newcgroup)) }
         let seccomp = try linux.seccomp.map(SeccompCompiler.compile)
+        // The pty is bound onto /dev/console only in a mount namespace of
+        // the container's own: without one the bind would be the host's.
+        let ownMountNS = linux.namespace(.mount) != nil
         s += try processSteps(process, env: plan.env, preserveFds: input.listenFds + input.preserveFds, seccomp: seccomp,
-                              console: true)
+                              console: ownMountNS)
         s.append(.waitExecFifo(path: input.fifoPath))
         s += lateSeccomp(process, seccomp)
         // Inside the container, right before the process: paths are the
@@ -131,9 +134,6 @@ public enum InitPlanCompiler {
             } else {
                 newNS |= flag
             }
-        }
-        guard linux.namespace(.mount) != nil else {
-            throw RuntimeError("linux.namespaces: a mount namespace is required")
         }
         if let offsets = linux.timeOffsets, newNS & NamespaceKinds.newtime != 0 {
             // Offsets can be set only before a process enters the namespace:
@@ -238,14 +238,11 @@ public enum InitPlanCompiler {
         return [.seccomp(program: seccomp.instructions, flags: seccomp.flags)]
     }
 
-    static func rootfsSteps(_ input: InitPlanInput, linux: Linux, userNS: Bool) throws -> (steps: [Step], fields: [Int: String]) {
+    /// Propagation and the rootfs bind; without a mount namespace of the
+    /// container's own, nothing that would change the host's mounts.
+    static func rootPreparationSteps(_ input: InitPlanInput, linux: Linux, configured: UInt?) -> [Step] {
+        guard linux.namespace(.mount) != nil else { return [.rootfsOpen(input.rootfs)] }
         var s: [Step] = []
-        var fields: [Int: String] = [:]
-        var configured: UInt?
-        if let p = linux.rootfsPropagation, !p.isEmpty {
-            guard let flags = MountFlags.propagation[p] else { throw unvalidated("linux.rootfsPropagation", p) }
-            configured = flags
-        }
         // An unbindable root could not be bound onto itself: that one is
         // applied to the new root only.
         let early = configured.map { $0 & MountFlags.unbindable != 0 ? MountFlags.slave | MountFlags.rec : $0 }
@@ -258,6 +255,17 @@ public enum InitPlanCompiler {
             s.append(.hostPropagation(path: parent, flags: slave ? MountFlags.slave : MountFlags.private))
         }
         s.append(.rootfsBind(input.rootfs))
+        return s
+    }
+
+    static func rootfsSteps(_ input: InitPlanInput, linux: Linux, userNS: Bool) throws -> (steps: [Step], fields: [Int: String]) {
+        var fields: [Int: String] = [:]
+        var configured: UInt?
+        if let p = linux.rootfsPropagation, !p.isEmpty {
+            guard let flags = MountFlags.propagation[p] else { throw unvalidated("linux.rootfsPropagation", p) }
+            configured = flags
+        }
+        var s = rootPreparationSteps(input, linux: linux, configured: configured)
 
         var mounts = MountPlan(bundle: input.bundle, sourceKind: input.sourceKind)
         mounts.cgroupBinds = input.cgroupBinds
@@ -285,7 +293,9 @@ public enum InitPlanCompiler {
             fields[s.count] = "hooks.createContainer[\(i)]"
             s.append(try hookStep(hook, input.hookStateFd))
         }
-        s.append(input.noPivot ? .moveRoot : .pivotRoot)
+        // Without a mount namespace of its own, pivot_root (or a move
+        // onto /) would change the host's root: only chroot, as runc does.
+        s.append(linux.namespace(.mount) == nil ? .chrootRoot : input.noPivot ? .moveRoot : .pivotRoot)
         if let configured { s.append(.hostPropagation(path: "/", flags: configured)) }
         return (s, fields)
     }
