@@ -155,12 +155,20 @@ void op_mount(struct child *c, const struct shim_step *s)
     int sfd = -1;
     if (s->s[2] && (strcmp(s->s[2], "proc") == 0 || strcmp(s->s[2], "sysfs") == 0))
         check_kernel_fs_target(c, s->s[1], s->s[2]);
+    int create = (int)s->n[0];
     if (src && s->n[1]) {
-        /* A source inside the container root (e.g. /dev/null after pivot). */
+        /* A source inside the container root, resolved in it now: what
+         * the earlier mounts made there counts (as runc's host path). */
         sfd = path_in_root(c, src, SHIM_CREATE_NONE, source, sizeof source);
         src = source;
+        if (create == SHIM_CREATE_LIKE_SOURCE) {
+            struct stat st;
+            if (fstat(sfd, &st) < 0)
+                fail(c, errno, "fstat the bind source %s (inside the rootfs)", s->s[0]);
+            create = S_ISDIR(st.st_mode) ? SHIM_CREATE_DIR : SHIM_CREATE_FILE;
+        }
     }
-    int fd = path_in_root(c, s->s[1], (int)s->n[0], target, sizeof target);
+    int fd = path_in_root(c, s->s[1], create, target, sizeof target);
     int old = -1;
     if (s->n[2] && (old = open_dir_of(fd)) < 0)
         fail(c, errno, "open the target to copy it up");

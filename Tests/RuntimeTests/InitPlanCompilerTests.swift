@@ -296,6 +296,23 @@ final class InitPlanCompilerTests: XCTestCase {
         XCTAssertTrue(plan.steps.contains(.terminal(rows: 0, cols: 0, uid: 0, console: false)))
     }
 
+    /// A read-only /dev tmpfs: remounted read-only after the console, with
+    /// its mounts[i]; the submounts and nodes below it come before.
+    func testReadOnlyDevIsRemountedAfterItsContentAndTheConsole() throws {
+        var spec = baseSpec()
+        spec.process?.terminal = true
+        let i = try XCTUnwrap(spec.mounts?.firstIndex { $0.destination == "/dev" })
+        spec.mounts?[i].options?.append("ro")
+        let plan = try compile(spec)
+        let remount = try XCTUnwrap(plan.steps.firstIndex { if case .remount("/dev", _) = $0 { return true }; return false })
+        XCTAssertEqual(plan.stepFields[remount], "mounts[\(i)]")
+        XCTAssertEqual(plan.steps[remount - 1], .terminal(rows: 0, cols: 0, uid: 0, console: true))
+        let pts = try XCTUnwrap(plan.steps.firstIndex { if case .mount(_, "/dev/pts", _, _, _, _, _, _) = $0 { return true }; return false })
+        let null = try XCTUnwrap(plan.steps.firstIndex { if case .mknod("/dev/null", _, _, _, _, _) = $0 { return true }; return false })
+        XCTAssertLessThan(pts, remount)
+        XCTAssertLessThan(null, remount)
+    }
+
     func testNoMaskSourceWithoutMaskedPaths() throws {
         var spec = baseSpec()
         spec.linux?.maskedPaths = []

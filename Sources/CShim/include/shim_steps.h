@@ -18,7 +18,8 @@
                                         namespace of the container's own) */ \
     X(MOUNT, op_mount)               /* s[0]=source s[1]=target-in-root s[2]=fstype \
                                         s[3]=data flags=mountflags n[0]=create kind \
-                                        n[1]=1 if source is a path inside the root \
+                                        n[1]=1 if source is a path inside the root, \
+                                        resolved then (after the earlier mounts) \
                                         n[2]=1 to copy the target's old content \
                                         into the new mount (tmpcopyup) */ \
     X(REMOUNT, op_remount)           /* s[1]=target-in-root flags=extra flags; keeps \

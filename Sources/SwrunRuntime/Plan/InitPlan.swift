@@ -100,8 +100,9 @@ public enum InitPlanCompiler {
         // The pty is bound onto /dev/console only in a mount namespace of
         // the container's own: without one the bind would be the host's.
         let ownMountNS = linux.namespace(.mount) != nil
+        let late = try deferredReadonlySteps(spec, into: &plan, at: s.count)
         s += try processSteps(process, env: plan.env, preserveFds: input.listenFds + input.preserveFds, seccomp: seccomp,
-                              console: ownMountNS)
+                              console: ownMountNS, afterTerminal: late)
         s.append(.waitExecFifo(path: input.fifoPath))
         s += lateSeccomp(process, seccomp)
         // Inside the container, right before the process: paths are the
@@ -195,14 +196,18 @@ public enum InitPlanCompiler {
     /// process both do once they are in the container. The process has
     /// passed OCI `validateProcess` (in `validate` or ExecPlanCompiler).
     /// `console`: the init's terminal is bound onto /dev/console too.
+    /// `afterTerminal`: the init's steps that must follow its console (the
+    /// late read-only remounts).
     static func processSteps(_ process: Process, env: [String], preserveFds: Int,
-                             seccomp: SeccompCompiler.Program?, console: Bool = false) throws -> [Step] {
+                             seccomp: SeccompCompiler.Program?, console: Bool = false,
+                             afterTerminal: [Step] = []) throws -> [Step] {
         let argv0 = process.args?.first ?? ""
         var s: [Step] = []
         if process.terminal == true {
             s.append(.terminal(rows: process.consoleSize?.height ?? 0, cols: process.consoleSize?.width ?? 0,
                                uid: process.user.uid, console: console))
         }
+        s += afterTerminal
         s += try rlimitSteps(process.rlimits ?? [])
         // Before the credentials change: SCHED_FIFO and an RT I/O class
         // need capabilities the process may not keep.
@@ -238,6 +243,20 @@ public enum InitPlanCompiler {
         return [.seccomp(program: seccomp.instructions, flags: seccomp.flags)]
     }
 
+    /// The late read-only remounts of the tmpfs and /dev mounts (as runc's
+    /// finalizeRootfs), each with its `mounts[i]` for errors; `at` is where
+    /// the process steps start.
+    static func deferredReadonlySteps(_ spec: Spec, into plan: inout InitPlan, at start: Int) throws -> [Step] {
+        var steps: [Step] = []
+        let terminal = spec.process?.terminal == true ? 1 : 0
+        for (i, m) in (spec.mounts ?? []).enumerated() {
+            guard let step = try MountPlan.readonlyRemount(for: m) else { continue }
+            plan.stepFields[start + terminal + steps.count] = "mounts[\(i)]"
+            steps.append(step)
+        }
+        return steps
+    }
+
     /// Propagation and the rootfs bind; without a mount namespace of the
     /// container's own, nothing that would change the host's mounts.
     static func rootPreparationSteps(_ input: InitPlanInput, linux: Linux, configured: UInt?) -> [Step] {
@@ -268,6 +287,7 @@ public enum InitPlanCompiler {
         var s = rootPreparationSteps(input, linux: linux, configured: configured)
 
         var mounts = MountPlan(bundle: input.bundle, sourceKind: input.sourceKind)
+        mounts.rootfs = input.rootfs
         mounts.cgroupBinds = input.cgroupBinds
         if userNS { mounts.containerMappings = (linux.uidMappings ?? [], linux.gidMappings ?? []) }
         var devIsBound = false

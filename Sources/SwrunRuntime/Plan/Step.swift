@@ -92,6 +92,9 @@ public enum MountTargetKind: Int64, Equatable {
     case none = 0
     case directory = 1
     case file = 2
+    /// After the source's kind, seen by the child when it mounts (a source
+    /// inside the rootfs may be made by an earlier mount).
+    case likeSource = 3
 }
 
 extension Step: CustomStringConvertible {
