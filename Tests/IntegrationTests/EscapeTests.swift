@@ -165,7 +165,7 @@ final class EscapeTests: IntegrationTestCase {
         l["maskedPaths"] = (l["maskedPaths"] as? [String] ?? []) + ["/proc/kcore", "/proc/timer_list"]
         sb.bundle.linux = l
         XCTAssertTrue(fileExists("/usr"), "the host has /usr, the image has none")
-        sb.bundle.args = ["sh", "-c", """
+        let probe = """
             test -e /proc/kcore && echo kcore=$(head -c 64 /proc/kcore | wc -c) || echo kcore=0
             echo timer_list=$(head -c 64 /proc/timer_list | wc -c)
             echo procs=$(ls /proc | grep -cE '^[0-9]+$')
@@ -173,20 +173,30 @@ final class EscapeTests: IntegrationTestCase {
             echo dotdot=$(ls /../../.. | tr '\\n' ' ')
             echo escaped=$(/bin/escape / | tr '\\n' ' ')
             test -e \(sb.dir) && echo host-visible=yes || echo host-visible=no
-            """]
-        let r = try sb.run(sb.newID(), extra: ["--no-pivot"])
-        XCTAssertSucceeds(r)
+            """
+        sb.bundle.args = ["sh", "-c", probe]
+        try assertNoPivotHeld(sb.run(sb.newID(), extra: ["--no-pivot"]), sb)
+        // An exec'd process joins the mount namespace on the moved root.
+        sb.bundle.args = ["sleep", "1000"]
+        let id = sb.newID()
+        XCTAssertSucceeds(try sb.create(id, extra: ["--no-pivot"]))
+        XCTAssertSucceeds(sb.swrun(["start", id]))
+        assertNoPivotHeld(sb.swrun(["exec", id, "sh", "-c", probe]), sb)
+    }
+
+    private func assertNoPivotHeld(_ r: ProcResult, _ sb: Sandbox, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertSucceeds(r, file: file, line: line)
         let k = MountFixture.keyed(r.stdout)
-        XCTAssertEqual(k["kcore"], "0", "\(r)")
-        XCTAssertFalse((readFile("/proc/timer_list") ?? "").isEmpty, "the host's timer_list has content")
-        XCTAssertEqual(k["timer_list"], "0", "masked: \(r)")
-        XCTAssertLessThanOrEqual(Int(k["procs"] ?? "") ?? 99, 6, "its own pid namespace's /proc: \(r)")
+        XCTAssertEqual(k["kcore"], "0", "\(r)", file: file, line: line)
+        XCTAssertFalse((readFile("/proc/timer_list") ?? "").isEmpty, "the host's timer_list has content", file: file, line: line)
+        XCTAssertEqual(k["timer_list"], "0", "masked: \(r)", file: file, line: line)
+        XCTAssertLessThanOrEqual(Int(k["procs"] ?? "") ?? 99, 6, "its own pid namespace's /proc: \(r)", file: file, line: line)
         for key in ["pid1root", "dotdot", "escaped"] {
             let names = Set((k[key] ?? "").split(separator: " ").map(String.init))
-            XCTAssertTrue(names.contains("marker-\(shortTestName)"), "\(key) is the rootfs: \(r)")
-            XCTAssertFalse(names.contains("usr"), "\(key) must not be the host's root: \(r)")
+            XCTAssertTrue(names.contains("marker-\(shortTestName)"), "\(key) is the rootfs: \(r)", file: file, line: line)
+            XCTAssertFalse(names.contains("usr"), "\(key) must not be the host's root: \(r)", file: file, line: line)
         }
-        XCTAssertEqual(k["host-visible"], "no", "\(r)")
+        XCTAssertEqual(k["host-visible"], "no", "\(r)", file: file, line: line)
     }
 }
 
