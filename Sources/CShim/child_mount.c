@@ -21,13 +21,18 @@ void op_mount_root_propagation(struct child *c, const struct shim_step *s)
         fail_op(c, errno, "set propagation of %s", s->s[0] ? s->s[0] : "/");
 }
 
+void op_rootfs_open(struct child *c, const struct shim_step *s)
+{
+    c->rootfd = open(s->s[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (c->rootfd < 0)
+        fail_op(c, errno, "open the rootfs %s", s->s[0]);
+}
+
 void op_rootfs_bind(struct child *c, const struct shim_step *s)
 {
     if (mount(s->s[0], s->s[0], NULL, MS_BIND | MS_REC, NULL) < 0)
         fail_op(c, errno, "bind rootfs %s onto itself", s->s[0]);
-    c->rootfd = open(s->s[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (c->rootfd < 0)
-        fail(c, errno, "open it");
+    op_rootfs_open(c, s);
 }
 
 static unsigned long locked_flags(int fd)
@@ -150,12 +155,20 @@ void op_mount(struct child *c, const struct shim_step *s)
     int sfd = -1;
     if (s->s[2] && (strcmp(s->s[2], "proc") == 0 || strcmp(s->s[2], "sysfs") == 0))
         check_kernel_fs_target(c, s->s[1], s->s[2]);
+    int create = (int)s->n[0];
     if (src && s->n[1]) {
-        /* A source inside the container root (e.g. /dev/null after pivot). */
+        /* A source inside the container root, resolved in it now: what
+         * the earlier mounts made there counts (as runc's host path). */
         sfd = path_in_root(c, src, SHIM_CREATE_NONE, source, sizeof source);
         src = source;
+        if (create == SHIM_CREATE_LIKE_SOURCE) {
+            struct stat st;
+            if (fstat(sfd, &st) < 0)
+                fail(c, errno, "fstat the bind source %s (inside the rootfs)", s->s[0]);
+            create = S_ISDIR(st.st_mode) ? SHIM_CREATE_DIR : SHIM_CREATE_FILE;
+        }
     }
-    int fd = path_in_root(c, s->s[1], (int)s->n[0], target, sizeof target);
+    int fd = path_in_root(c, s->s[1], create, target, sizeof target);
     int old = -1;
     if (s->n[2] && (old = open_dir_of(fd)) < 0)
         fail(c, errno, "open the target to copy it up");
@@ -282,15 +295,30 @@ void op_pivot_root(struct child *c, const struct shim_step *s)
     reopen_root(c);
 }
 
-void op_move_root(struct child *c, const struct shim_step *s)
+/* chroot into the rootfs, moved onto / first when `move`. */
+static void enter_root(struct child *c, int move)
 {
     if (fchdir(c->rootfd) < 0)
         fail(c, errno, "chdir into rootfs");
-    if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+    if (move && mount(".", "/", NULL, MS_MOVE, NULL) < 0)
         fail_op(c, errno, "move rootfs onto /");
     if (chroot(".") < 0)
-        fail(c, errno, "chroot");
+        fail_op(c, errno, "chroot into the rootfs");
     if (chdir("/") < 0)
         fail(c, errno, "chdir /");
     reopen_root(c);
+}
+
+void op_move_root(struct child *c, const struct shim_step *s)
+{
+    (void)s;
+    enter_root(c, 1);
+}
+
+/* No mount namespace of the container's own: nothing to pivot (that would
+ * pivot the host), the init is only chrooted, as runc does. */
+void op_chroot_root(struct child *c, const struct shim_step *s)
+{
+    (void)s;
+    enter_root(c, 0);
 }

@@ -128,4 +128,75 @@ final class EscapeTests: IntegrationTestCase {
         XCTAssertEqual(st.st_mode & S_IFMT, S_IFREG)
         XCTAssertEqual(readFile(pidFile).map(trimmed), sb.statePid(id).map { String($0) })
     }
+
+    /// A static helper that tries the classic chroot escape: chroot into a
+    /// subdirectory while its cwd stays outside, walk up with "..", chroot
+    /// there, then list ARGV[1] of what it reached.
+    static let chrootEscapeSource = """
+        #include <stdio.h>
+        #include <unistd.h>
+        #include <sys/stat.h>
+        #include <dirent.h>
+        int main(int argc, char **argv) {
+            mkdir("/escape-jail", 0755);
+            if (chroot("/escape-jail") < 0) { perror("chroot"); return 1; }
+            for (int i = 0; i < 64; i++) if (chdir("..") < 0) { perror("chdir"); return 1; }
+            if (chroot(".") < 0) { perror("chroot ."); return 1; }
+            DIR *d = opendir(argc > 1 ? argv[1] : "/");
+            if (!d) { perror("opendir"); return 1; }
+            for (struct dirent *e; (e = readdir(d)) != NULL; ) printf("%s\\n", e->d_name);
+            return 0;
+        }
+        """
+
+    /// --no-pivot (MS_MOVE + chroot): the container still gets its own,
+    /// masked /proc, and neither /proc/1/root, "..", nor a chroot escape
+    /// with CAP_SYS_CHROOT reaches the host's root (the moved root covers
+    /// it; runc 1.1.5 holds the same).
+    func testNoPivotKeepsTheMasksAndTheHostRootOutOfReach() throws {
+        guard fileExists("/usr/bin/cc") else { throw XCTSkip("no C compiler to build the escape helper") }
+        let sb = try makeSandbox()
+        try writeFile(sb.dir + "/escape.c", Self.chrootEscapeSource)
+        let cc = runProcess(["/usr/bin/cc", "-static", "-O1", "-o", sb.bundle.rootfs + "/bin/escape", sb.dir + "/escape.c"])
+        guard cc.status == 0 else { throw XCTSkip("cannot build a static helper: \(cc)") }
+        try sb.bundle.writeRootfsFile("marker-\(shortTestName)", "in the rootfs\n")
+        MountFixture.addCapabilities(sb.bundle, ["CAP_SYS_CHROOT"])
+        var l = sb.bundle.linux
+        l["maskedPaths"] = (l["maskedPaths"] as? [String] ?? []) + ["/proc/kcore", "/proc/timer_list"]
+        sb.bundle.linux = l
+        XCTAssertTrue(fileExists("/usr"), "the host has /usr, the image has none")
+        let probe = """
+            test -e /proc/kcore && echo kcore=$(head -c 64 /proc/kcore | wc -c) || echo kcore=0
+            echo timer_list=$(head -c 64 /proc/timer_list | wc -c)
+            echo procs=$(ls /proc | grep -cE '^[0-9]+$')
+            echo pid1root=$(ls /proc/1/root/ | tr '\\n' ' ')
+            echo dotdot=$(ls /../../.. | tr '\\n' ' ')
+            echo escaped=$(/bin/escape / | tr '\\n' ' ')
+            test -e \(sb.dir) && echo host-visible=yes || echo host-visible=no
+            """
+        sb.bundle.args = ["sh", "-c", probe]
+        try assertNoPivotHeld(sb.run(sb.newID(), extra: ["--no-pivot"]), sb)
+        // An exec'd process joins the mount namespace on the moved root.
+        sb.bundle.args = ["sleep", "1000"]
+        let id = sb.newID()
+        XCTAssertSucceeds(try sb.create(id, extra: ["--no-pivot"]))
+        XCTAssertSucceeds(sb.swrun(["start", id]))
+        assertNoPivotHeld(sb.swrun(["exec", id, "sh", "-c", probe]), sb)
+    }
+
+    private func assertNoPivotHeld(_ r: ProcResult, _ sb: Sandbox, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertSucceeds(r, file: file, line: line)
+        let k = MountFixture.keyed(r.stdout)
+        XCTAssertEqual(k["kcore"], "0", "\(r)", file: file, line: line)
+        XCTAssertFalse((readFile("/proc/timer_list") ?? "").isEmpty, "the host's timer_list has content", file: file, line: line)
+        XCTAssertEqual(k["timer_list"], "0", "masked: \(r)", file: file, line: line)
+        XCTAssertLessThanOrEqual(Int(k["procs"] ?? "") ?? 99, 6, "its own pid namespace's /proc: \(r)", file: file, line: line)
+        for key in ["pid1root", "dotdot", "escaped"] {
+            let names = Set((k[key] ?? "").split(separator: " ").map(String.init))
+            XCTAssertTrue(names.contains("marker-\(shortTestName)"), "\(key) is the rootfs: \(r)", file: file, line: line)
+            XCTAssertFalse(names.contains("usr"), "\(key) must not be the host's root: \(r)", file: file, line: line)
+        }
+        XCTAssertEqual(k["host-visible"], "no", "\(r)", file: file, line: line)
+    }
 }
+

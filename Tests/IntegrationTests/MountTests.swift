@@ -196,4 +196,71 @@ final class MountTests: IntegrationTestCase {
         XCTAssertEqual(inside["/scratch"]?.fsType, "tmpfs")
         XCTAssertNotNil(inside["/host"])
     }
+
+    // MARK: order
+
+    /// Mounts are made in config order, and a bind source inside the rootfs
+    /// is looked up when its turn comes: it sees what earlier mounts put
+    /// there (here a file that exists only in mounts[n]'s source), as runc's
+    /// host path does; bundle-relative or absolute alike.
+    func testBindSourceInsideTheRootfsSeesTheEarlierMounts() throws {
+        let sb = try makeSandbox()
+        let d = sb.hostDir + "/earlier"
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        try writeFile(d + "/x", "from the earlier mount\n")
+        let rootfs = sb.bundle.rootfs
+        sb.bundle.bind(d, at: "/a")
+        sb.bundle.addMount(destination: "/b", type: "bind", source: "rootfs/a/x", options: ["bind", "ro"])
+        sb.bundle.addMount(destination: "/c", type: "bind", source: rootfs + "/a/x", options: ["bind"])
+        sb.bundle.addMount(destination: "/d", type: "bind", source: rootfs + "/a", options: ["rbind"])
+        sb.bundle.args = ["sh", "-c", """
+            echo b=$(cat /b); echo c=$(cat /c)
+            echo w > /d/new && echo d-write=ok
+            touch /b 2>/dev/null && echo b-ro=no || echo b-ro=yes
+            """]
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        let k = MountFixture.keyed(r.stdout)
+        let want = ["b": "from the earlier mount", "c": "from the earlier mount", "d-write": "ok", "b-ro": "yes"]
+        for (key, value) in want { XCTAssertEqual(k[key], value, "\(key): \(r)") }
+        XCTAssertEqual(readFile(d + "/new"), "w\n", "/d is the earlier mount, not the rootfs's empty /a")
+        XCTAssertFalse(fileExists(rootfs + "/a/x"), "nothing was written into the image")
+    }
+
+    /// A bind source in the rootfs reached through a symlink in the image
+    /// is resolved inside the rootfs, never on the host.
+    func testBindSourceInsideTheRootfsDoesNotFollowTheImageToTheHost() throws {
+        try swrunOnly("runc 1.1.5 resolves the source as a host path: the image's symlink to /etc binds the host's /etc")
+        let sb = try makeSandbox(args: ["cat", "/e/marker-in-image"])
+        try sb.bundle.writeRootfsFile("etc/marker-in-image", "image\n")
+        XCTAssertEqual(symlink("/etc", sb.bundle.rootfs + "/lnk"), 0)
+        sb.bundle.addMount(destination: "/e", type: "bind", source: "rootfs/lnk", options: ["rbind"])
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(r.stdout, "image\n", "the image's /etc, not the host's: \(r)")
+    }
+
+    /// A read-only /dev (and a read-only tmpfs elsewhere) is made read-only
+    /// after what goes below it: submounts, device nodes and symlinks.
+    func testReadOnlyDevIsRemountedAfterItsSubmountsAndNodes() throws {
+        let sb = try makeSandbox()
+        sb.bundle.addOptions(["ro"], toMountAt: "/dev")
+        sb.bundle.addMount(destination: "/ro", type: "tmpfs", source: "tmpfs", options: ["ro", "mode=755"])
+        sb.bundle.addMount(destination: "/ro/sub", type: "tmpfs", source: "tmpfs", options: ["mode=755"])
+        sb.bundle.args = ["sh", "-c", """
+            touch /dev/new 2>/dev/null && echo dev-ro=no || echo dev-ro=yes
+            touch /ro/new 2>/dev/null && echo ro-ro=no || echo ro-ro=yes
+            touch /ro/sub/new && echo sub=rw
+            echo x > /dev/null && echo null=ok
+            echo hi > /dev/shm/f && echo shm=rw
+            test -c /dev/zero && test -L /dev/ptmx && test -e /dev/pts/ptmx && echo nodes=ok
+            """]
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        let k = MountFixture.keyed(r.stdout)
+        for (key, want) in ["dev-ro": "yes", "ro-ro": "yes", "sub": "rw", "null": "ok", "shm": "rw", "nodes": "ok"] {
+            XCTAssertEqual(k[key], want, "\(key): \(r)")
+        }
+    }
 }
+

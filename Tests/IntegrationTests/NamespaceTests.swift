@@ -117,20 +117,106 @@ final class NamespaceTests: IntegrationTestCase {
         XCTAssertNotEqual(inside["uts"], readLink("/proc/self/ns/uts"))
     }
 
-    func testJoinUTSNamespaceByPathKeepsItsHostname() throws {
-        let sb = try makeSandbox(args: ["hostname"])
-        let helper = try sb.startHelper(["unshare", "--uts", "sh", "-c", "hostname joined-uts-ns; exec sleep 1000"])
+    /// A helper in a uts namespace of its own named `hostname`; its path.
+    private func utsNamespace(_ sb: Sandbox, named hostname: String) throws -> String {
+        let helper = try sb.startHelper(["unshare", "--uts", "sh", "-c", "hostname \(hostname); exec sleep 1000"])
         let nsPath = "/proc/\(helper.pid)/ns/uts"
         let hostUTS = readLink("/proc/self/ns/uts")
         XCTAssertTrue(waitUntil {
             guard let l = readLink(nsPath), l != hostUTS else { return false }
             return (readFile("/proc/\(helper.pid)/cmdline") ?? "").hasPrefix("sleep")
         })
-        sb.bundle.setNamespace("uts", path: nsPath)
+        return nsPath
+    }
+
+    func testJoinUTSNamespaceByPathKeepsItsHostname() throws {
+        let sb = try makeSandbox(args: ["hostname"])
+        sb.bundle.setNamespace("uts", path: try utsNamespace(sb, named: "joined-uts-ns"))
         sb.bundle.config.removeValue(forKey: "hostname")
         let r = try sb.run(sb.newID())
         XCTAssertSucceeds(r)
         XCTAssertEqual(trimmed(r.stdout), "joined-uts-ns")
+    }
+
+    /// A hostname with a uts namespace joined by path is set there, as runc
+    /// does: the joined namespace's name changes, the host's does not.
+    func testHostnameIsSetInAJoinedUTSNamespace() throws {
+        let sb = try makeSandbox(args: ["hostname"])
+        let nsPath = try utsNamespace(sb, named: "before-join")
+        sb.bundle.setNamespace("uts", path: nsPath)
+        sb.bundle.config["hostname"] = "swrun-it-joined"
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(trimmed(r.stdout), "swrun-it-joined")
+        let joined = runProcess(["nsenter", "--uts=\(nsPath)", "hostname"])
+        XCTAssertEqual(trimmed(joined.stdout), "swrun-it-joined", "set in the joined namespace: \(joined)")
+        XCTAssertNotEqual(trimmed(runProcess(["hostname"]).stdout), "swrun-it-joined", "the host's hostname must not change")
+    }
+
+    /// A config without a mount namespace and what needs one, a marker in
+    /// the rootfs, and a /proc the caller mounted there (the init reopens
+    /// the exec fifo through it).
+    private func withoutAMountNamespace(_ sb: Sandbox) throws {
+        sb.bundle.removeNamespace("mount")
+        sb.bundle.mounts = []
+        var l = sb.bundle.linux
+        l.removeValue(forKey: "maskedPaths")
+        l.removeValue(forKey: "readonlyPaths")
+        sb.bundle.linux = l
+        try sb.bundle.writeRootfsFile("marker-\(shortTestName)", "in the rootfs\n")
+        try MountFixture.hostMount(self, ["-t", "proc", "proc"], target: sb.bundle.rootfs + "/proc")
+    }
+
+    /// No mount namespace in the config: the container shares the runtime's
+    /// (the test's), is chrooted into its rootfs and the host's root is not
+    /// pivoted. Its /proc is one the caller mounted in the rootfs.
+    func testWithoutAMountNamespaceTheContainerIsChrootedInTheRuntimesOne() throws {
+        let sb = try makeSandbox()
+        try withoutAMountNamespace(sb)
+        let before = readFile("/proc/self/mountinfo") ?? ""
+        sb.bundle.args = ["sh", "-c", """
+            echo mnt=$(readlink /proc/self/ns/mnt)
+            echo marker=$(cat /marker-\(shortTestName))
+            test -e \(sb.dir) && echo host-visible=yes || echo host-visible=no
+            """]
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        let k = MountFixture.keyed(r.stdout)
+        XCTAssertEqual(k["mnt"], readLink("/proc/self/ns/mnt"), "the runtime's mount namespace: \(r)")
+        XCTAssertEqual(k["marker"], "in the rootfs", "\(r)")
+        XCTAssertEqual(k["host-visible"], "no", "\(r)")
+        let leaked = MountFixture.newMounts(before: before, now: readFile("/proc/self/mountinfo") ?? "", mentioning: sb.dir)
+        MountFixture.hostUnmount(sb.bundle.rootfs)  // runc 1.1.5 binds the rootfs onto itself and leaves it
+        if !Suite.isRunc { XCTAssertEqual(leaked, [], "nothing mounted in the runtime's namespace") }
+
+        // Masks would cover the host's /proc: refused (runc too).
+        var l = sb.bundle.linux
+        l["maskedPaths"] = ["/proc/kcore"]
+        sb.bundle.linux = l
+        let id = sb.newID()
+        XCTAssertFails(try sb.create(id), mentioning: ["requires a mount namespace", "without a private MNT namespace"])
+        sb.assertNoTrace(of: id)
+    }
+
+    /// Without a mount namespace: `mounts` are refused, where runc makes them
+    /// in the host's namespace and leaves them there; an exec'd process
+    /// enters the container's root, where runc's runs in the host's.
+    func testWithoutAMountNamespaceMountsAreRefusedAndExecEntersTheRoot() throws {
+        try swrunOnly("runc 1.1.5 mounts in the host's namespace and execs in the host's root")
+        let sb = try makeSandbox(args: ["sleep", "1000"])
+        let mounts = sb.bundle.mounts
+        try withoutAMountNamespace(sb)
+        sb.bundle.mounts = mounts
+        let refused = sb.newID()
+        XCTAssertFails(try sb.create(refused), mentioning: ["mounts: requires a mount namespace"])
+        sb.assertNoTrace(of: refused)
+
+        sb.bundle.mounts = []
+        let id = sb.newID()
+        try sb.createAndStart(id)
+        let r = sb.swrun(["exec", id, "sh", "-c", "cat /marker-\(shortTestName); test -e \(sb.dir) && echo host-visible; exit 0"])
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(r.stdout, "in the rootfs\n", "\(r)")
     }
 
     func testUserNamespaceMappings() throws {

@@ -123,6 +123,20 @@ final class TerminalTests: IntegrationTestCase {
         XCTAssertTrue(sb.waitForStatus(id, "stopped"))
     }
 
+    /// A read-only /dev: the console is bound onto /dev/console before /dev
+    /// is made read-only (as runc), and /dev stays read-only after.
+    func testConsoleOnAReadOnlyDev() throws {
+        let sb = try terminalSandbox(["sh", "-c", "test -c /dev/console && echo console=ok; touch /dev/x || echo dev=ro; echo end-mark"])
+        sb.bundle.addOptions(["ro"], toMountAt: "/dev")
+        let (id, master, _) = try sb.createWithConsole(socketPath: "/tmp/swrun-it-console-rodev-\(getpid()).sock")
+        defer { close(master) }
+        XCTAssertSucceeds(sb.swrun(["start", id]))
+        let out = readUntil(master, "end-mark")
+        XCTAssertTrue(out.contains("console=ok"), "\(out)")
+        XCTAssertTrue(out.contains("dev=ro"), "\(out)")
+        XCTAssertTrue(sb.waitForStatus(id, "stopped"))
+    }
+
     func testConsoleSocketGivesAWorkingTerminal() throws {
         try talkToShell(socketPath: "/tmp/swrun-it-console-\(getpid()).sock")
     }

@@ -96,6 +96,16 @@ final class TestBundle {
         mounts.append(m)
     }
 
+    /// Appends option words to the mounts at `destination`.
+    func addOptions(_ options: [String], toMountAt destination: String) {
+        mounts = mounts.map { m in
+            guard (m["destination"] as? String) == destination else { return m }
+            var n = m
+            n["options"] = (m["options"] as? [String] ?? []) + options
+            return n
+        }
+    }
+
     /// Bind-mounts a host directory into the container.
     func bind(_ hostPath: String, at destination: String, readonly: Bool = false) {
         addMount(destination: destination, type: "bind", source: hostPath,

@@ -201,9 +201,37 @@ final class ValidationTests: XCTestCase {
         assertValid(.valid { $0.hostname = "box"; $0.domainname = "example.test" })
         assertValid(.valid { $0.linux?.namespaces = []; $0.hostname = "" })
         let spec = Spec.valid { $0.linux?.namespaces = [LinuxNamespace(kind: .pid)]; $0.hostname = "box" }
-        assertInvalid(spec, path: "hostname", message: "requires a new uts namespace")
+        assertInvalid(spec, path: "hostname", message: "requires a uts namespace")
         assertInvalid(.valid { $0.linux = nil; $0.domainname = "example.test" },
-                      path: "domainname", message: "requires a new uts namespace")
+                      path: "domainname", message: "requires a uts namespace")
+        // A joined uts namespace takes the names (runc sets them there).
+        assertValid(.valid {
+            $0.linux?.namespaces = [LinuxNamespace(kind: .mount), LinuxNamespace(kind: .uts, path: "/proc/1/ns/uts")]
+            $0.hostname = "box"
+            $0.domainname = "example.test"
+        })
+    }
+
+    func testWithoutAMountNamespaceNothingChangesTheMountTable() {
+        assertValid(.valid { $0.linux?.namespaces = [LinuxNamespace(kind: .pid)] })
+        assertValid(.valid { $0.linux = nil; $0.root?.readonly = false })
+        let joined = Spec.valid {
+            $0.linux?.namespaces = [LinuxNamespace(kind: .mount, path: "/proc/1/ns/mnt")]
+            $0.linux?.maskedPaths = ["/proc/kcore"]
+            $0.mounts = [Mount(destination: "/proc", type: "proc", source: "proc")]
+        }
+        assertValid(joined)
+        let hostMounts = Spec.valid {
+            $0.linux?.namespaces = [LinuxNamespace(kind: .pid)]
+            $0.mounts = [Mount(destination: "/proc", type: "proc", source: "proc")]
+            $0.root?.readonly = true
+            $0.linux?.maskedPaths = ["/proc/kcore"]
+            $0.linux?.readonlyPaths = ["/proc/sys"]
+            $0.linux?.rootfsPropagation = "rslave"
+        }
+        for path in ["mounts", "root.readonly", "linux.maskedPaths", "linux.readonlyPaths", "linux.rootfsPropagation"] {
+            assertInvalid(hostMounts, path: path, message: "requires a mount namespace (linux.namespaces has no \"mount\" entry)")
+        }
     }
 
     func testTimeOffsets() {

@@ -254,7 +254,7 @@ final class InitPlanCompilerTests: XCTestCase {
 
         s = baseSpec()
         s.linux?.namespaces?.removeAll { $0.type == "mount" }
-        assertCompileError(s, contains: "mount namespace is required")
+        assertCompileError(s, contains: "mounts: requires a mount namespace")
 
         s = baseSpec()
         s.mounts = [Mount(destination: "/x", type: "bind", source: "/definitely/not/here", options: ["bind"])]
@@ -270,6 +270,47 @@ final class InitPlanCompilerTests: XCTestCase {
         p.terminal = true
         let exec = try ExecPlanCompiler.compile(p, target: ExecTarget(initPid: 1, namespaces: []), preserveFds: 0)
         XCTAssertTrue(exec.steps.contains(.terminal(rows: 0, cols: 0, uid: 0, console: false)))
+    }
+
+    /// Without a mount namespace nothing changes the host's mounts: the
+    /// rootfs is opened, not bound, and chrooted into, with or without
+    /// --no-pivot; the pty is not bound onto /dev/console.
+    func testWithoutAMountNamespaceTheRootIsOnlyAChroot() throws {
+        var spec = baseSpec()
+        spec.linux?.namespaces?.removeAll { $0.type == "mount" }
+        spec.mounts = []
+        spec.linux?.maskedPaths = nil
+        spec.linux?.readonlyPaths = nil
+        spec.root?.readonly = false
+        spec.process?.terminal = true
+        var input = InitPlanInput(spec: spec, bundle: "/b", rootfs: "/b/rootfs", fifoPath: "/run/x/exec.fifo")
+        input.noPivot = true
+        input.rootfsParentMount = "/b"
+        let plan = try InitPlanCompiler.compile(input)
+        XCTAssertEqual(plan.cloneFlags & NamespaceKinds.newns, 0)
+        XCTAssertEqual(Array(plan.steps[3...4]), [.rootfsOpen("/b/rootfs"), .mknod(path: "/dev/null", mode: 0o020666, major: 1,
+                                                                                    minor: 3, uid: 0, gid: 0)])
+        XCTAssertFalse(plan.steps.contains { if case .hostPropagation = $0 { return true }; return false })
+        XCTAssertFalse(plan.steps.contains(.pivotRoot) || plan.steps.contains(.moveRoot) || plan.steps.contains(.rootfsBind("/b/rootfs")))
+        XCTAssertTrue(plan.steps.contains(.chrootRoot))
+        XCTAssertTrue(plan.steps.contains(.terminal(rows: 0, cols: 0, uid: 0, console: false)))
+    }
+
+    /// A read-only /dev tmpfs: remounted read-only after the console, with
+    /// its mounts[i]; the submounts and nodes below it come before.
+    func testReadOnlyDevIsRemountedAfterItsContentAndTheConsole() throws {
+        var spec = baseSpec()
+        spec.process?.terminal = true
+        let i = try XCTUnwrap(spec.mounts?.firstIndex { $0.destination == "/dev" })
+        spec.mounts?[i].options?.append("ro")
+        let plan = try compile(spec)
+        let remount = try XCTUnwrap(plan.steps.firstIndex { if case .remount("/dev", _) = $0 { return true }; return false })
+        XCTAssertEqual(plan.stepFields[remount], "mounts[\(i)]")
+        XCTAssertEqual(plan.steps[remount - 1], .terminal(rows: 0, cols: 0, uid: 0, console: true))
+        let pts = try XCTUnwrap(plan.steps.firstIndex { if case .mount(_, "/dev/pts", _, _, _, _, _, _) = $0 { return true }; return false })
+        let null = try XCTUnwrap(plan.steps.firstIndex { if case .mknod("/dev/null", _, _, _, _, _) = $0 { return true }; return false })
+        XCTAssertLessThan(pts, remount)
+        XCTAssertLessThan(null, remount)
     }
 
     func testNoMaskSourceWithoutMaskedPaths() throws {
@@ -294,6 +335,20 @@ final class ExecPlanCompilerTests: XCTestCase {
         XCTAssertFalse(plan.steps.contains { if case .waitExecFifo = $0 { return true }; return false })
         XCTAssertTrue(plan.steps.contains(.setresuid(1000)))
         XCTAssertTrue(plan.steps.contains(.chdir("/tmp")))
+    }
+
+    /// A container in the runtime's mount namespace: the process enters the
+    /// init's root, opened before the joins, chrooted after them.
+    func testExecIntoAContainerWithoutItsOwnMountNamespaceChrootsIntoItsRoot() throws {
+        let p = Process(args: ["sh"], cwd: "/")
+        let target = ExecTarget(initPid: 42, namespaces: [("user", NamespaceKinds.newuser), ("pid", NamespaceKinds.newpid)])
+        let steps = try ExecPlanCompiler.compile(p, target: target, preserveFds: 0).steps
+        let open = try XCTUnwrap(steps.firstIndex(of: .rootfsOpen("/proc/42/root")))
+        let join = try XCTUnwrap(steps.firstIndex(of: .setns(path: "/proc/42/ns/user", type: NamespaceKinds.newuser)))
+        let chroot = try XCTUnwrap(steps.firstIndex(of: .chrootRoot))
+        XCTAssertTrue(open < join && join < chroot, "\(steps)")
+        let own = ExecTarget(initPid: 42, namespaces: [("mount", NamespaceKinds.newns)])
+        XCTAssertFalse(try ExecPlanCompiler.compile(p, target: own, preserveFds: 0).steps.contains(.chrootRoot))
     }
 
     func testRelativeCwdIsRefused() {

@@ -85,6 +85,9 @@ enum shim_create {
     SHIM_CREATE_NONE = 0,
     SHIM_CREATE_DIR = 1,
     SHIM_CREATE_FILE = 2,
+    /* A directory if the mount's source (a path in the root) is one, else
+     * a file: known only once the earlier mounts are made. */
+    SHIM_CREATE_LIKE_SOURCE = 3,
 };
 
 struct shim_step {

@@ -14,9 +14,12 @@
     X(MOUNT_ROOT_PROPAGATION, op_mount_root_propagation) \
                                      /* mount(NULL,s[0] or "/",NULL,flags): a host mount */ \
     X(ROOTFS_BIND, op_rootfs_bind)   /* s[0]=rootfs: bind it onto itself, open it */ \
+    X(ROOTFS_OPEN, op_rootfs_open)   /* s[0]=rootfs: only open it (no mount \
+                                        namespace of the container's own) */ \
     X(MOUNT, op_mount)               /* s[0]=source s[1]=target-in-root s[2]=fstype \
                                         s[3]=data flags=mountflags n[0]=create kind \
-                                        n[1]=1 if source is a path inside the root \
+                                        n[1]=1 if source is a path inside the root, \
+                                        resolved then (after the earlier mounts) \
                                         n[2]=1 to copy the target's old content \
                                         into the new mount (tmpcopyup) */ \
     X(REMOUNT, op_remount)           /* s[1]=target-in-root flags=extra flags; keeps \
@@ -27,6 +30,8 @@
     X(MKDIR, op_mkdir)               /* s[1]=path: made 0755, as are missing parents */ \
     X(PIVOT_ROOT, op_pivot_root)     /* pivot_root into the root opened above */ \
     X(MOVE_ROOT, op_move_root)       /* --no-pivot: MS_MOVE + chroot */ \
+    X(CHROOT_ROOT, op_chroot_root)   /* chroot into the root opened above (no \
+                                        mount namespace of the container's own) */ \
     X(MASK_PATH, op_mask_path)       /* s[1]=path: tmpfs ro on a dir, the host's \
                                         /dev/null (SHIM_OP_MASK_SOURCE) ro on a file */ \
     X(READONLY_PATH, op_readonly_path) /* s[1]=path: bind onto itself, remount ro */ \

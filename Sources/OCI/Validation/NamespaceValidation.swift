@@ -48,17 +48,42 @@ func checkUserNamespaceMappings(_ spec: Spec) -> [SpecError] {
     return errors
 }
 
-/// hostname and domainname can only be set in a new uts namespace of the
-/// container's own (not one joined by path).
+/// hostname and domainname need a uts namespace of the container's own:
+/// a new one, or one joined by path, where they are then set (as runc
+/// does); never the runtime's.
 func checkUTSNamespace(_ spec: Spec) -> [SpecError] {
-    let uts = spec.linux?.namespace(.uts)
-    guard uts == nil || !(uts?.path ?? "").isEmpty else { return [] }
-    let why = uts == nil ? missingNamespace(.uts) : "linux.namespaces joins the uts namespace \(quoted(uts?.path ?? ""))"
+    guard spec.linux?.namespace(.uts) == nil else { return [] }
     var errors: [SpecError] = []
     for (name, value) in [("hostname", spec.hostname), ("domainname", spec.domainname)] {
         if let value, !value.isEmpty {
-            errors.append(problem(name, "requires a new uts namespace (\(why))"))
+            errors.append(problem(name, "requires a uts namespace (\(missingNamespace(.uts)))"))
         }
+    }
+    return errors
+}
+
+/// Without a mount namespace (new or joined) the container shares the
+/// runtime's mount table: it is only chrooted into its rootfs. What would
+/// change that table is refused: masks and read-only paths (as runc:
+/// they would cover the host's /proc), and, unlike runc, which makes them
+/// in the host's namespace where they outlive the container, `mounts`, a
+/// read-only root and a root propagation.
+func checkMountNamespaceNeeds(_ spec: Spec) -> [SpecError] {
+    guard spec.linux?.namespace(.mount) == nil else { return [] }
+    let why = "requires a mount namespace (\(missingNamespace(.mount)))"
+    var errors: [SpecError] = []
+    if !(spec.mounts ?? []).isEmpty {
+        errors.append(problem("mounts", "\(why): swrun does not mount in the runtime's own mount namespace"))
+    }
+    if spec.root?.readonly == true {
+        errors.append(problem("root.readonly", why))
+    }
+    for (name, set) in [("linux.maskedPaths", spec.linux?.maskedPaths), ("linux.readonlyPaths", spec.linux?.readonlyPaths)]
+    where !(set ?? []).isEmpty {
+        errors.append(problem(name, why))
+    }
+    if let p = spec.linux?.rootfsPropagation, !p.isEmpty {
+        errors.append(problem("linux.rootfsPropagation", why))
     }
     return errors
 }

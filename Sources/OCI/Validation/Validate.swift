@@ -17,6 +17,7 @@ public func validate(_ spec: Spec) -> [SpecError] {
         checkNamespaces,
         checkUserNamespaceMappings,
         checkUTSNamespace,
+        checkMountNamespaceNeeds,
         checkTimeOffsets,
         checkDevices,
         checkSysctlKeys,

@@ -37,10 +37,17 @@ public enum ExecPlanCompiler {
         if let cpus = process.execCPUAffinity?.final {
             s.append(.cpuAffinity(cpus))
         }
+        // A container in the runtime's mount namespace is only a chroot:
+        // the process enters the init's root (runc 1.1.5 leaves it in the
+        // host's). Opened before the setns steps, chrooted after them (a
+        // chrooted process cannot join a user namespace).
+        let sameMountNS = !target.namespaces.contains { $0.flag == NamespaceKinds.newns }
+        if sameMountNS { s.append(.rootfsOpen("/proc/\(target.initPid)/root")) }
         for (type, flag) in NamespaceKinds.ordered where target.namespaces.contains(where: { $0.flag == flag }) {
             let path = "/proc/\(target.initPid)/ns/\(procName(type))"
             if type == "pid" { plan.pidNamespacePath = path } else { s.append(.setns(path: path, type: flag)) }
         }
+        if sameMountNS { s.append(.chrootRoot) }
         s.append(.setsid)
         if let p = personality { s.append(try ProcessScheduling.personalityStep(p)) }
         if let m = memoryPolicy { s.append(try ProcessScheduling.memoryPolicyStep(m)) }

@@ -97,8 +97,12 @@ public enum InitPlanCompiler {
         s.append(.syncWait)
         if ns.new & NamespaceKinds.newcgroup != 0 { s.append(.unshare(flags: NamespaceKinds.newcgroup)) }
         let seccomp = try linux.seccomp.map(SeccompCompiler.compile)
+        // The pty is bound onto /dev/console only in a mount namespace of
+        // the container's own: without one the bind would be the host's.
+        let ownMountNS = linux.namespace(.mount) != nil
+        let late = try deferredReadonlySteps(spec, into: &plan, at: s.count)
         s += try processSteps(process, env: plan.env, preserveFds: input.listenFds + input.preserveFds, seccomp: seccomp,
-                              console: true)
+                              console: ownMountNS, afterTerminal: late)
         s.append(.waitExecFifo(path: input.fifoPath))
         s += lateSeccomp(process, seccomp)
         // Inside the container, right before the process: paths are the
@@ -131,9 +135,6 @@ public enum InitPlanCompiler {
             } else {
                 newNS |= flag
             }
-        }
-        guard linux.namespace(.mount) != nil else {
-            throw RuntimeError("linux.namespaces: a mount namespace is required")
         }
         if let offsets = linux.timeOffsets, newNS & NamespaceKinds.newtime != 0 {
             // Offsets can be set only before a process enters the namespace:
@@ -195,14 +196,18 @@ public enum InitPlanCompiler {
     /// process both do once they are in the container. The process has
     /// passed OCI `validateProcess` (in `validate` or ExecPlanCompiler).
     /// `console`: the init's terminal is bound onto /dev/console too.
+    /// `afterTerminal`: the init's steps that must follow its console (the
+    /// late read-only remounts).
     static func processSteps(_ process: Process, env: [String], preserveFds: Int,
-                             seccomp: SeccompCompiler.Program?, console: Bool = false) throws -> [Step] {
+                             seccomp: SeccompCompiler.Program?, console: Bool = false,
+                             afterTerminal: [Step] = []) throws -> [Step] {
         let argv0 = process.args?.first ?? ""
         var s: [Step] = []
         if process.terminal == true {
             s.append(.terminal(rows: process.consoleSize?.height ?? 0, cols: process.consoleSize?.width ?? 0,
                                uid: process.user.uid, console: console))
         }
+        s += afterTerminal
         s += try rlimitSteps(process.rlimits ?? [])
         // Before the credentials change: SCHED_FIFO and an RT I/O class
         // need capabilities the process may not keep.
@@ -238,14 +243,25 @@ public enum InitPlanCompiler {
         return [.seccomp(program: seccomp.instructions, flags: seccomp.flags)]
     }
 
-    static func rootfsSteps(_ input: InitPlanInput, linux: Linux, userNS: Bool) throws -> (steps: [Step], fields: [Int: String]) {
-        var s: [Step] = []
-        var fields: [Int: String] = [:]
-        var configured: UInt?
-        if let p = linux.rootfsPropagation, !p.isEmpty {
-            guard let flags = MountFlags.propagation[p] else { throw unvalidated("linux.rootfsPropagation", p) }
-            configured = flags
+    /// The late read-only remounts of the tmpfs and /dev mounts (as runc's
+    /// finalizeRootfs), each with its `mounts[i]` for errors; `at` is where
+    /// the process steps start.
+    static func deferredReadonlySteps(_ spec: Spec, into plan: inout InitPlan, at start: Int) throws -> [Step] {
+        var steps: [Step] = []
+        let terminal = spec.process?.terminal == true ? 1 : 0
+        for (i, m) in (spec.mounts ?? []).enumerated() {
+            guard let step = try MountPlan.readonlyRemount(for: m) else { continue }
+            plan.stepFields[start + terminal + steps.count] = "mounts[\(i)]"
+            steps.append(step)
         }
+        return steps
+    }
+
+    /// Propagation and the rootfs bind; without a mount namespace of the
+    /// container's own, nothing that would change the host's mounts.
+    static func rootPreparationSteps(_ input: InitPlanInput, linux: Linux, configured: UInt?) -> [Step] {
+        guard linux.namespace(.mount) != nil else { return [.rootfsOpen(input.rootfs)] }
+        var s: [Step] = []
         // An unbindable root could not be bound onto itself: that one is
         // applied to the new root only.
         let early = configured.map { $0 & MountFlags.unbindable != 0 ? MountFlags.slave | MountFlags.rec : $0 }
@@ -258,8 +274,20 @@ public enum InitPlanCompiler {
             s.append(.hostPropagation(path: parent, flags: slave ? MountFlags.slave : MountFlags.private))
         }
         s.append(.rootfsBind(input.rootfs))
+        return s
+    }
+
+    static func rootfsSteps(_ input: InitPlanInput, linux: Linux, userNS: Bool) throws -> (steps: [Step], fields: [Int: String]) {
+        var fields: [Int: String] = [:]
+        var configured: UInt?
+        if let p = linux.rootfsPropagation, !p.isEmpty {
+            guard let flags = MountFlags.propagation[p] else { throw unvalidated("linux.rootfsPropagation", p) }
+            configured = flags
+        }
+        var s = rootPreparationSteps(input, linux: linux, configured: configured)
 
         var mounts = MountPlan(bundle: input.bundle, sourceKind: input.sourceKind)
+        mounts.rootfs = input.rootfs
         mounts.cgroupBinds = input.cgroupBinds
         if userNS { mounts.containerMappings = (linux.uidMappings ?? [], linux.gidMappings ?? []) }
         var devIsBound = false
@@ -285,7 +313,9 @@ public enum InitPlanCompiler {
             fields[s.count] = "hooks.createContainer[\(i)]"
             s.append(try hookStep(hook, input.hookStateFd))
         }
-        s.append(input.noPivot ? .moveRoot : .pivotRoot)
+        // Without a mount namespace of its own, pivot_root (or a move
+        // onto /) would change the host's root: only chroot, as runc does.
+        s.append(linux.namespace(.mount) == nil ? .chrootRoot : input.noPivot ? .moveRoot : .pivotRoot)
         if let configured { s.append(.hostPropagation(path: "/", flags: configured)) }
         return (s, fields)
     }

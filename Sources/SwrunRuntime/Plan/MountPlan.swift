@@ -9,6 +9,11 @@ public struct MountPlan {
     /// target is created as a directory or as a file.
     public var sourceKind: (String) -> MountTargetKind?
     public var bundle: String
+    /// The rootfs (realpath'd). A bind source below it is a path in the
+    /// container, resolved by the child when it mounts, after the earlier
+    /// mounts (runc stats the host path then), and never through a symlink
+    /// leading out of the rootfs.
+    public var rootfs: String?
     /// The container's cgroup in each host hierarchy, for `cgroup` mounts.
     public var cgroupBinds: [CgroupBind] = []
 
@@ -114,10 +119,41 @@ public struct MountPlan {
             steps.append(.mount(source: nil, target: dest, fstype: nil, flags: flags & ~MountFlags.rec,
                                 data: data, create: .none))
         } else if isBind {
-            guard var source = mount.source, !source.isEmpty else {
-                throw RuntimeError("\(field).source: required for a bind mount")
+            steps += try bindSteps(mount, opts, dest: dest, field: field)
+        } else {
+            var source = mount.source ?? type
+            if source.isEmpty { source = type }
+            // A read-only tmpfs or /dev is made read-only only once what
+            // goes inside it is made (readonlyRemount), as runc does.
+            let deferred = MountPlan.readonlyIsDeferred(type: type, destination: dest, flags: opts.flags)
+            steps.append(.mount(source: source, target: dest, fstype: type,
+                                flags: deferred ? opts.flags & ~MountFlags.rdonly : opts.flags,
+                                data: data, create: .directory, copyUp: opts.copyUp))
+        }
+        if opts.attrSet != 0 || opts.attrClear != 0 {
+            steps.append(.mountSetattr(target: dest, set: opts.attrSet, clear: opts.attrClear, recursive: true))
+        }
+        for p in opts.propagation {
+            steps.append(.mount(source: nil, target: dest, fstype: nil, flags: p, data: nil, create: .none))
+        }
+        return steps
+    }
+
+    /// A bind mount: the bind, then a bind remount for the other flags.
+    func bindSteps(_ mount: Mount, _ opts: ParsedOptions, dest: String, field: String) throws -> [Step] {
+        guard var source = mount.source, !source.isEmpty else {
+            throw RuntimeError("\(field).source: required for a bind mount")
+        }
+        if !source.hasPrefix("/") { source = bundle + "/" + source }
+        let bindFlags = MountFlags.bind | (opts.flags & MountFlags.rec)
+        var steps: [Step] = []
+        if let inRoot = pathInRootfs(source) {
+            if opts.idmap {
+                throw RuntimeError("\(field).source: an idmapped bind of a path inside the rootfs (\(source)) is not supported")
             }
-            if !source.hasPrefix("/") { source = bundle + "/" + source }
+            steps.append(.mount(source: inRoot, target: dest, fstype: nil, flags: bindFlags, data: nil,
+                                create: .likeSource, sourceInRoot: true))
+        } else {
             guard let kind = sourceKind(source) else {
                 throw RuntimeError("\(field).source: bind source", path: source, errno: 2)
             }
@@ -130,27 +166,55 @@ public struct MountPlan {
                                             recursiveTree: opts.flags & MountFlags.rec != 0,
                                             recursiveIdmap: opts.recursiveIdmap, create: kind))
             } else {
-                let bindFlags = MountFlags.bind | (opts.flags & MountFlags.rec)
                 steps.append(.mount(source: source, target: dest, fstype: nil, flags: bindFlags, data: nil, create: kind))
             }
-            let rest = opts.flags & ~(MountFlags.bind | MountFlags.rec | MountFlags.remount)
-            if rest != 0 {
-                steps.append(.mount(source: nil, target: dest, fstype: nil,
-                                    flags: MountFlags.remount | MountFlags.bind | rest, data: nil, create: .none))
-            }
-        } else {
-            var source = mount.source ?? type
-            if source.isEmpty { source = type }
-            steps.append(.mount(source: source, target: dest, fstype: type, flags: opts.flags,
-                                data: data, create: .directory, copyUp: opts.copyUp))
         }
-        if opts.attrSet != 0 || opts.attrClear != 0 {
-            steps.append(.mountSetattr(target: dest, set: opts.attrSet, clear: opts.attrClear, recursive: true))
-        }
-        for p in opts.propagation {
-            steps.append(.mount(source: nil, target: dest, fstype: nil, flags: p, data: nil, create: .none))
+        let rest = opts.flags & ~(MountFlags.bind | MountFlags.rec | MountFlags.remount)
+        if rest != 0 {
+            steps.append(.mount(source: nil, target: dest, fstype: nil,
+                                flags: MountFlags.remount | MountFlags.bind | rest, data: nil, create: .none))
         }
         return steps
+    }
+
+    /// `source` (absolute) as a path inside the rootfs when it lies there,
+    /// lexically or once symlinks on the host are resolved; else nil.
+    func pathInRootfs(_ source: String) -> String? {
+        guard let rootfs, !rootfs.isEmpty else { return nil }
+        let clean = MountPlan.lexicallyClean(source)
+        for candidate in [clean, (try? Sys.realpath(clean)) ?? clean] {
+            if candidate == rootfs { return "/" }
+            if candidate.hasPrefix(rootfs + "/") { return String(candidate.dropFirst(rootfs.count)) }
+        }
+        return nil
+    }
+
+    /// An absolute path without "." and ".." components or repeated
+    /// slashes; ".." at the top stays at "/".
+    static func lexicallyClean(_ path: String) -> String {
+        var parts: [Substring] = []
+        for p in path.split(separator: "/") where p != "." {
+            if p == ".." { _ = parts.popLast() } else { parts.append(p) }
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    /// runc mounts a tmpfs or /dev (not a bind) read-write and makes it
+    /// read-only at the end, once the mounts, device nodes and console
+    /// below it exist.
+    static func readonlyIsDeferred(type: String, destination: String, flags: UInt) -> Bool {
+        guard flags & MountFlags.rdonly != 0, flags & (MountFlags.bind | MountFlags.remount) == 0, type != "bind" else {
+            return false
+        }
+        return type == "tmpfs" || lexicallyClean(destination) == "/dev"
+    }
+
+    /// The late read-only remount of a mount readonlyIsDeferred, else nil.
+    public static func readonlyRemount(for mount: Mount) throws -> Step? {
+        let opts = try parse(mount.options ?? [], field: "mounts")
+        let dest = mount.destination.hasPrefix("/") ? mount.destination : "/" + mount.destination
+        guard readonlyIsDeferred(type: mount.type ?? "", destination: dest, flags: opts.flags) else { return nil }
+        return .remount(target: dest, flags: opts.flags & ~(MountFlags.bind | MountFlags.rec | MountFlags.remount))
     }
 
     /// Overlay layer paths may be relative to the bundle.

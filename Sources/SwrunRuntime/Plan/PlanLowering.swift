@@ -119,6 +119,7 @@ final class LoweredPlan {
             c.flags = UInt64(flags)
             c.s.0 = str(path)
         case let .rootfsBind(path): op(SHIM_OP_ROOTFS_BIND); c.s.0 = str(path)
+        case let .rootfsOpen(path): op(SHIM_OP_ROOTFS_OPEN); c.s.0 = str(path)
         case let .mount(source, target, fstype, flags, data, create, sourceInRoot, copyUp):
             op(SHIM_OP_MOUNT)
             c.s = (str(source), str(target), str(fstype), str(data))
@@ -157,6 +158,7 @@ final class LoweredPlan {
         case let .mkdir(path): op(SHIM_OP_MKDIR); c.s.1 = str(path)
         case .pivotRoot: op(SHIM_OP_PIVOT_ROOT)
         case .moveRoot: op(SHIM_OP_MOVE_ROOT)
+        case .chrootRoot: op(SHIM_OP_CHROOT_ROOT)
         case .maskSource: op(SHIM_OP_MASK_SOURCE)
         case let .maskPath(p): op(SHIM_OP_MASK_PATH); c.s.1 = str(p)
         case let .readonlyPath(p): op(SHIM_OP_READONLY_PATH); c.s.1 = str(p)

@@ -12,6 +12,9 @@ public enum Step: Equatable {
     /// Sets the propagation of a host mount (`/`, or the rootfs's parent).
     case hostPropagation(path: String, flags: UInt)
     case rootfsBind(String)
+    /// Without a mount namespace of the container's own: the rootfs is only
+    /// opened (no mount), and later chrooted into (`chrootRoot`).
+    case rootfsOpen(String)
     /// `copyUp`: the target's old content is copied into the new mount
     /// (tmpcopyup).
     case mount(source: String?, target: String, fstype: String?, flags: UInt, data: String?,
@@ -38,6 +41,7 @@ public enum Step: Equatable {
     case mkdir(path: String)
     case pivotRoot
     case moveRoot
+    case chrootRoot
     /// Before pivot_root: a read-only copy of the host's /dev/null, checked
     /// to be the 1:3 device, for the masks of files to bind.
     case maskSource
@@ -88,6 +92,9 @@ public enum MountTargetKind: Int64, Equatable {
     case none = 0
     case directory = 1
     case file = 2
+    /// After the source's kind, seen by the child when it mounts (a source
+    /// inside the rootfs may be made by an earlier mount).
+    case likeSource = 3
 }
 
 extension Step: CustomStringConvertible {
@@ -100,6 +107,7 @@ extension Step: CustomStringConvertible {
         case let .unshare(flags): return "unshare \(NamespaceKinds.names(cloneFlags: flags))"
         case let .hostPropagation(path, flags): return "set propagation of \(path) to \(MountFlags.describe(flags))"
         case let .rootfsBind(path): return "bind the rootfs \(path) onto itself"
+        case let .rootfsOpen(path): return "open the rootfs \(path)"
         case let .mountSetattr(target, set, clear, recursive):
             return "set mount attributes of \(target) (set 0x\(String(set, radix: 16)), clear 0x\(String(clear, radix: 16))\(recursive ? ", recursively" : ""))"
         case let .idmappedMount(source, target, _, _, _, _, _): return "idmapped bind mount \(source) on \(target)"
@@ -116,6 +124,7 @@ extension Step: CustomStringConvertible {
         case let .mkdir(path): return "create directory \(path)"
         case .pivotRoot: return "pivot_root into the rootfs"
         case .moveRoot: return "move the rootfs onto / (--no-pivot)"
+        case .chrootRoot: return "chroot into the rootfs (no mount namespace in linux.namespaces)"
         case .maskSource: return "open the host's /dev/null to mask paths with (linux.maskedPaths)"
         case let .maskPath(p): return "mask \(p) (linux.maskedPaths)"
         case let .readonlyPath(p): return "make \(p) read-only (linux.readonlyPaths)"
