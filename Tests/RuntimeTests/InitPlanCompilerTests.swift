@@ -156,6 +156,25 @@ final class InitPlanCompilerTests: XCTestCase {
         XCTAssertTrue(steps.contains(.umask(0o077)))
     }
 
+    /// As runc's init: the cwd is entered with the runtime's credentials,
+    /// and retried as the user (before the final capabilities) only if
+    /// that was refused.
+    func testCwdIsEnteredBeforeTheUserSwitchAndRetriedAfterIt() throws {
+        var spec = baseSpec()
+        spec.process?.user = User(uid: 1000, gid: 100)
+        spec.process?.cwd = "/work"
+        let steps = try compile(spec).steps
+        let first = try XCTUnwrap(steps.firstIndex(of: .chdir("/work")))
+        let b = try XCTUnwrap(steps.firstIndex { if case .capBoundingLimit = $0 { return true }; return false })
+        let uid = try XCTUnwrap(steps.firstIndex(of: .setresuid(1000)))
+        let caps = try XCTUnwrap(steps.firstIndex { if case .capset = $0 { return true }; return false })
+        XCTAssertTrue(first < b, "before the bounding set and the uid change")
+        XCTAssertEqual(steps[uid + 1], .chdir("/work", asUser: true), "retried right after the uid change")
+        XCTAssertTrue(uid + 1 < caps)
+        let lookup = try XCTUnwrap(steps.firstIndex { if case .lookupExecutable = $0 { return true }; return false })
+        XCTAssertTrue(caps < lookup, "the executable is judged with the final capabilities")
+    }
+
     func testAmbientIsLimitedToPermittedAndInheritable() throws {
         var spec = baseSpec()
         spec.process?.capabilities = LinuxCapabilities(bounding: ["CAP_KILL", "CAP_CHOWN"], effective: ["CAP_KILL"],

@@ -87,6 +87,14 @@ enum shim_create {
     SHIM_CREATE_FILE = 2,
 };
 
+/* SHIM_OP_CHDIR's n[0]: which attempt, as runc's init does it: first
+ * with the runtime's credentials, then, if that was refused (EACCES,
+ * EPERM), again once the process's uid is set. 0: a single attempt. */
+enum shim_chdir {
+    SHIM_CHDIR_FIRST = 1,     /* a refusal leaves it to SHIM_CHDIR_RETRY */
+    SHIM_CHDIR_RETRY = 2,     /* only if the first attempt was refused */
+};
+
 struct shim_step {
     int32_t op;
     int32_t reserved;

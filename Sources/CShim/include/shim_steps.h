@@ -34,7 +34,7 @@
     X(SETDOMAINNAME, op_setdomainname) /* s[0] */ \
     X(SETRLIMIT, op_setrlimit)       /* n[0]=resource n[1]=soft n[2]=hard */ \
     X(WRITE_FILE, op_write_file)     /* s[0]=absolute path s[1]=content */ \
-    X(CHDIR, op_chdir)               /* s[0] */ \
+    X(CHDIR, op_chdir)               /* s[0]=path n[0]=attempt (enum shim_chdir) */ \
     X(UMASK, op_umask)               /* n[0] */ \
     X(SETGROUPS, op_setgroups)       /* n[0]=count gids */ \
     X(SETRESGID, op_setresgid)       /* n[0] */ \

@@ -220,7 +220,10 @@ final class LoweredPlan {
         case let .unshare(flags): op(SHIM_OP_UNSHARE); c.flags = UInt64(UInt32(bitPattern: flags))
         case let .sethostname(h): op(SHIM_OP_SETHOSTNAME); c.s.0 = str(h)
         case let .setdomainname(d): op(SHIM_OP_SETDOMAINNAME); c.s.0 = str(d)
-        case let .chdir(p): op(SHIM_OP_CHDIR); c.s.0 = str(p)
+        case let .chdir(p, asUser):
+            op(SHIM_OP_CHDIR)
+            c.s.0 = str(p)
+            c.n.0 = Int64((asUser ? SHIM_CHDIR_RETRY : SHIM_CHDIR_FIRST).rawValue)
         case let .umask(m): op(SHIM_OP_UMASK); c.n.0 = Int64(m)
         case let .preserveFds(n):
             op(SHIM_OP_PRESERVE_FDS)

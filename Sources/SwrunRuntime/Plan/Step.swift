@@ -47,7 +47,10 @@ public enum Step: Equatable {
     case setdomainname(String)
     case setrlimit(name: String, resource: Int32, soft: UInt64, hard: UInt64)
     case writeFile(path: String, content: String)
-    case chdir(String)
+    /// process.cwd, first with the runtime's credentials (a refusal is
+    /// left to the retry), then `asUser`, after the uid change, only if
+    /// the first attempt was refused: as runc's init.
+    case chdir(String, asUser: Bool = false)
     case umask(UInt32)
     case setgroups([UInt32])
     case setresgid(UInt32)
@@ -123,7 +126,7 @@ extension Step: CustomStringConvertible {
         case let .setdomainname(d): return "set domainname \(d)"
         case let .setrlimit(name, _, soft, hard): return "set \(name) to soft \(soft) hard \(hard) (process.rlimits)"
         case let .writeFile(path, content): return "write \(content) to \(path)"
-        case let .chdir(p): return "change to the working directory \(p) (process.cwd)"
+        case let .chdir(p, asUser): return "change to the working directory \(p)\(asUser ? " as the process's user" : "") (process.cwd)"
         case let .umask(m): return "set umask \(String(m, radix: 8))"
         case let .setgroups(g): return "set additional groups \(g) (process.user.additionalGids)"
         case let .setresgid(g): return "set gid \(g) (process.user.gid)"
