@@ -197,6 +197,27 @@ final class InitPlanCompilerTests: XCTestCase {
         XCTAssertFalse(plan.steps.contains { if case .mknod = $0 { return true }; return false })
     }
 
+    /// With a user namespace a bind's source is opened by the parent
+    /// (the init may not reach it); the flags still go on with a remount.
+    func testBindSourcesAreOpenedBeforeANewUserNamespace() throws {
+        var spec = baseSpec()
+        spec.mounts = [Mount(destination: "/data", type: "bind", source: "/host/data", options: ["rbind", "ro"]),
+                       Mount(destination: "/one", type: "bind", source: "/host/one", options: ["bind"])]
+        let plain = try compile(spec, userDirs: ["/host/data"]).steps
+        XCTAssertFalse(plain.contains { if case .detachedBind = $0 { return true }; return false }, "no user namespace")
+        spec.linux?.namespaces?.append(LinuxNamespace(type: "user"))
+        spec.linux?.uidMappings = [LinuxIDMapping(containerID: 0, hostID: 100000, size: 65536)]
+        spec.linux?.gidMappings = [LinuxIDMapping(containerID: 0, hostID: 100000, size: 65536)]
+        let steps = try compile(spec, userDirs: ["/host/data"]).steps
+        let bind = try XCTUnwrap(steps.firstIndex(of: .detachedBind(source: "/host/data", target: "/data", recursive: true,
+                                                                    create: .directory)))
+        XCTAssertEqual(steps[bind + 1], .mount(source: nil, target: "/data", fstype: nil,
+                                               flags: MountFlags.remount | MountFlags.bind | MountFlags.rdonly, data: nil, create: .none))
+        XCTAssertTrue(steps.contains(.detachedBind(source: "/host/one", target: "/one", recursive: false, create: .file)))
+        XCTAssertFalse(steps.contains { if case .mount(_?, _, nil, _, _, _, _, _) = $0 { return true }; return false },
+                       "no bind by path is left: \(steps)")
+    }
+
     func testJoinedNamespacesAreSetnsStepsAndPidIsJoinedBeforeClone() throws {
         var spec = baseSpec()
         spec.linux?.namespaces = [LinuxNamespace(type: "mount"), LinuxNamespace(type: "network", path: "/var/run/netns/x"),

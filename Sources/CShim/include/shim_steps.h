@@ -54,7 +54,9 @@
     X(DEATHSIG, op_deathsig)         /* n[0]=signal (0 clears) */ \
     X(MOUNT_SETATTR, op_mount_setattr) /* s[1]=target n[0]=attr_set n[1]=attr_clr \
                                         flags=1 for AT_RECURSIVE */ \
-    X(MOVE_MOUNT, op_move_mount)     /* n[0]=detached mount fd s[1]=target \
+    X(MOVE_MOUNT, op_move_mount)     /* n[0]=detached mount fd (an idmapped \
+                                        mount, a bind source opened before \
+                                        the user namespace) s[1]=target \
                                         n[1]=create kind */ \
     X(TERMINAL, op_terminal)         /* n[0]=console socket fd n[1]=rows n[2]=cols \
                                         n[3]=uid x[0]=1 to bind the pty \

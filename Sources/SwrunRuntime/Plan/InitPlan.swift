@@ -265,6 +265,7 @@ public enum InitPlanCompiler {
         var mounts = MountPlan(bundle: input.bundle, sourceKind: input.sourceKind)
         mounts.cgroupBinds = input.cgroupBinds
         if userNS { mounts.containerMappings = (linux.uidMappings ?? [], linux.gidMappings ?? []) }
+        mounts.openSourcesBeforeUserNamespace = userNS
         var devIsBound = false
         for (i, m) in (input.spec.mounts ?? []).enumerated() {
             for step in try mounts.steps(for: m, index: i) {

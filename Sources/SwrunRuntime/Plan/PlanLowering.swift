@@ -22,6 +22,7 @@ final class LoweredPlan {
         steps = .allocate(capacity: max(count, 1))
         steps.initialize(repeating: shim_step(), count: max(count, 1))
         do {
+            try cutDetachedBinds(p)
             for (i, step) in p.steps.enumerated() { steps[i] = try lower(step) }
             plan.clone_flags = UInt64(UInt32(bitPattern: p.cloneFlags))
             plan.pidns_fd = -1
@@ -69,6 +70,32 @@ final class LoweredPlan {
         fds.append(fd)
         usernsFds[u + "|" + g] = fd
         return fd
+    }
+
+    /// The detached copies of the `.detachedBind` sources, in step order:
+    /// cut in one helper (`shim_locked_trees`) before any step is lowered.
+    private var detachedTrees: [Int32] = []
+
+    private func cutDetachedBinds(_ p: InitPlan) throws {
+        let binds = p.steps.indices.compactMap { i -> (index: Int, source: String, recursive: Int32)? in
+            guard case let .detachedBind(source, _, recursive, _) = p.steps[i] else { return nil }
+            return (i, source, recursive ? 1 : 0)
+        }
+        guard !binds.isEmpty else { return }
+        let sources = binds.map { str($0.source) }
+        var trees = [Int32](repeating: -1, count: binds.count)
+        var failed: Int32 = -1
+        let r = shim_locked_trees(sources, binds.map(\.recursive), Int32(binds.count), &trees, &failed)
+        guard r == 0 else {
+            guard failed >= 0 && Int(failed) < binds.count else {
+                throw RuntimeError("make a mount namespace to open the bind sources in (user namespace)", errno: -r)
+            }
+            let b = binds[Int(failed)]
+            let field = p.stepFields[b.index].map { $0 + ": " } ?? ""
+            throw RuntimeError("\(field)open_tree the bind source before the user namespace", path: b.source, errno: -r)
+        }
+        fds += trees
+        detachedTrees = trees
     }
 
     private func openFd(_ path: String, _ flags: Int32) throws -> Int32 {
@@ -139,6 +166,11 @@ final class LoweredPlan {
             if tree < 0 { throw RuntimeError("make an idmapped mount of", path: source, errno: -tree) }
             fds.append(tree)
             c.n.0 = forChild(tree)
+            c.n.1 = create.rawValue
+            c.s.1 = str(target)
+        case let .detachedBind(_, target, _, create):
+            op(SHIM_OP_MOVE_MOUNT)
+            c.n.0 = forChild(detachedTrees.removeFirst())
             c.n.1 = create.rawValue
             c.s.1 = str(target)
         case let .remount(target, flags): op(SHIM_OP_REMOUNT); c.s.1 = str(target); c.flags = UInt64(flags)

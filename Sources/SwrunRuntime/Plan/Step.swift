@@ -24,6 +24,12 @@ public enum Step: Equatable {
     /// (ridmap) shifts them too.
     case idmappedMount(source: String, target: String, uidMappings: [LinuxIDMapping], gidMappings: [LinuxIDMapping],
                        recursiveTree: Bool, recursiveIdmap: Bool, create: MountTargetKind)
+    /// A bind mount in a user namespace: the parent cuts a detached
+    /// copy of the source with the host's credentials (the init could not
+    /// reach a source only root may search) in a mount namespace that
+    /// keeps the host mounts' flags locked; the child attaches it.
+    /// `recursive` (rbind) copies the submounts.
+    case detachedBind(source: String, target: String, recursive: Bool, create: MountTargetKind)
     /// MS_REMOUNT|MS_BIND with `flags`, keeping the mount's locked flags.
     case remount(target: String, flags: UInt)
     /// A device node; what the image has at the path is replaced unless it
@@ -106,6 +112,8 @@ extension Step: CustomStringConvertible {
         case let .mountSetattr(target, set, clear, recursive):
             return "set mount attributes of \(target) (set 0x\(String(set, radix: 16)), clear 0x\(String(clear, radix: 16))\(recursive ? ", recursively" : ""))"
         case let .idmappedMount(source, target, _, _, _, _, _): return "idmapped bind mount \(source) on \(target)"
+        case let .detachedBind(source, target, recursive, _):
+            return "\(recursive ? "rbind" : "bind") mount \(source) on \(target) (opened before the user namespace)"
         case let .mount(source, target, fstype, flags, data, _, _, _):
             var s = "mount \(source ?? "none") on \(target)"
             if let fstype { s += " type \(fstype)" }
