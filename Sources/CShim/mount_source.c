@@ -1,7 +1,8 @@
 /*
  * Bind sources of a container with a user namespace, opened while the
  * runtime still has the host's credentials: inside that namespace its
- * init cannot search a host directory only root may (a 0700 one).
+ * init cannot search a host directory only root may (a 0700 one). The
+ * sources of idmapped mounts are cut the same way.
  *
  * Each source becomes a detached copy of its mount (open_tree with
  * OPEN_TREE_CLONE), which the init attaches with move_mount. The copy is
@@ -10,7 +11,9 @@
  * kernel locks the flags of every mount copied into such a namespace
  * (read-only, nosuid, nodev, noexec, atime), the copies keep the locks,
  * so the container can no more clear them on the bind than on a bind it
- * made itself. A copy cut in the host's namespace would carry no lock.
+ * made itself. A copy cut in the host's namespace would carry no lock:
+ * that is what a container without a user namespace gets, whose own
+ * mounts carry none either.
  */
 #include "cshim.h"
 #include "shim_internal.h"
@@ -60,16 +63,20 @@ static int locked_mount_namespace(void)
     return r;
 }
 
-/* In the helper: enter a locked copy of the mount namespace and cut the
- * trees. 0, or -errno with *failed the source at fault (-1: none). */
-static int cut_trees(const char *const *sources, const int *recursive, int n, int *fds, int *failed)
+/* In the helper: enter a locked copy of the mount namespace (when
+ * locked) and cut the trees. 0, or -errno with *failed the source at
+ * fault (-1: none). */
+static int cut_trees(const char *const *sources, const int *recursive, int n, int locked, int *fds, int *failed)
 {
     *failed = -1;
-    int ns = locked_mount_namespace();
-    if (ns < 0)
-        return ns;
-    int r = setns(ns, CLONE_NEWNS) < 0 ? -errno : 0;
-    close(ns);
+    int r = 0;
+    if (locked) {
+        int ns = locked_mount_namespace();
+        if (ns < 0)
+            return ns;
+        r = setns(ns, CLONE_NEWNS) < 0 ? -errno : 0;
+        close(ns);
+    }
     for (int i = 0; r == 0 && i < n; i++) {
         unsigned flags = SHIM_OPEN_TREE_CLONE | O_CLOEXEC | (recursive[i] ? AT_RECURSIVE : 0);
         fds[i] = (int)syscall(SYS_open_tree, AT_FDCWD, sources[i], flags);
@@ -83,7 +90,7 @@ static int cut_trees(const char *const *sources, const int *recursive, int n, in
     return r;
 }
 
-int shim_locked_trees(const char *const *sources, const int *recursive, int n, int *fds, int *failed)
+int shim_mount_trees(const char *const *sources, const int *recursive, int n, int locked, int *fds, int *failed)
 {
     *failed = -1;
     if (n < 0 || n > 4096)    /* the results must fit in the pipe */
@@ -96,7 +103,7 @@ int shim_locked_trees(const char *const *sources, const int *recursive, int n, i
     pid_t pid = (pid_t)syscall(SYS_clone, CLONE_FILES | SIGCHLD, NULL, NULL, NULL, NULL);
     if (pid == 0) {
         int res[2];
-        res[0] = cut_trees(sources, recursive, n, fds, &res[1]);
+        res[0] = cut_trees(sources, recursive, n, locked, fds, &res[1]);
         ssize_t w = write(out[1], res, sizeof res);
         if (w == (ssize_t)sizeof res && res[0] == 0)
             w = write(out[1], fds, sizeof *fds * (size_t)n);

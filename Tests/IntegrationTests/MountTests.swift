@@ -116,6 +116,17 @@ final class MountTests: IntegrationTestCase {
         XCTAssertSucceeds(r)
         XCTAssertEqual(lines(r.stdout), ["locked-rw=1", "locked-touch=1", "plain-ro=0"], "\(r)")
         XCTAssertFalse(fileExists(sb.hostDir + "/new"))
+        // The same through an idmapped bind (the container's own mappings).
+        try swrunOnly("idmap is not in runc 1.1.5")
+        sb.bundle.mounts = sb.bundle.mounts.map { m in
+            var m = m
+            if m["destination"] as? String == "/locked" { m["options"] = ["rbind", "idmap"] }
+            return m
+        }
+        let idmapped = try sb.run(sb.newID())
+        XCTAssertSucceeds(idmapped)
+        XCTAssertEqual(lines(idmapped.stdout), ["locked-rw=1", "locked-touch=1", "plain-ro=0"], "\(idmapped)")
+        XCTAssertFalse(fileExists(sb.hostDir + "/new"))
     }
 
     func testTmpfsWithSizeOption() throws {
