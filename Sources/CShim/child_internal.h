@@ -27,6 +27,7 @@ struct child {
      * itself, attached (2) after: later masks get copies of it. */
     int null_tree;
     int null_state;
+    int cwd_refused;         /* SHIM_CHDIR_FIRST was refused: retry it */
     char exec_path[PATH_MAX];
 };
 

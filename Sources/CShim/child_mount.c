@@ -215,7 +215,7 @@ void op_move_mount(struct child *c, const struct shim_step *s)
     int fd = path_in_root(c, s->s[1], (int)s->n[1], target, sizeof target);
     int r = move_mount_fd((int)s->n[0], fd);
     if (r < 0)
-        fail_op(c, -r, "attach the idmapped mount on %s", s->s[1]);
+        fail_op(c, -r, "attach the detached mount on %s", s->s[1]);
     close(fd);
     close((int)s->n[0]);
 }

@@ -76,6 +76,11 @@ void op_write_file(struct child *c, const struct shim_step *s)
     close(fd);
 }
 
+/* Whether the process may execute path with its effective ids and
+ * capabilities, as execve will judge it (CAP_DAC_OVERRIDE lets it run a
+ * file with any x bit): faccessat2 with AT_EACCESS, as runc checks. A
+ * kernel or filter without faccessat2 falls back to access(2), which
+ * judges by the real ids (the same unless the process is set-id). */
 static int executable(const char *path)
 {
     struct stat st;
@@ -83,6 +88,10 @@ static int executable(const char *path)
         return -errno;
     if (!S_ISREG(st.st_mode))
         return -EACCES;
+    if (syscall(SYS_faccessat2, AT_FDCWD, path, X_OK, AT_EACCESS) == 0)
+        return 0;
+    if (errno != ENOSYS && errno != EPERM)
+        return -errno;
     return access(path, X_OK) < 0 ? -errno : 0;
 }
 
@@ -118,13 +127,24 @@ void op_lookup_exec(struct child *c, const struct shim_step *s)
     fail(c, err, "exec: \"%s\": executable file not found in $PATH", name);
 }
 
-/* A cwd reached through a magic link (/proc/self/fd/N of a host
- * directory) lies outside the root: the kernel's getcwd then returns a
- * path that does not start with '/' ("(unreachable)/..."). */
+/* As runc's init: the first attempt (before the uid change) may find
+ * the directory out of the runtime's reach but not of the process's (a
+ * root-squashed volume): it is retried after the uid change. A cwd
+ * reached through a magic link (/proc/self/fd/N of a host directory)
+ * lies outside the root: the kernel's getcwd then returns a path that
+ * does not start with '/' ("(unreachable)/..."). */
 void op_chdir(struct child *c, const struct shim_step *s)
 {
-    if (chdir(s->s[0]) < 0)
-        fail_op(c, errno, "chdir %s", s->s[0]);
+    if (s->n[0] == SHIM_CHDIR_RETRY && !c->cwd_refused)
+        return;
+    if (chdir(s->s[0]) < 0) {
+        if (s->n[0] == SHIM_CHDIR_FIRST && (errno == EACCES || errno == EPERM)) {
+            c->cwd_refused = 1;
+            return;
+        }
+        fail(c, errno, "chdir %s", s->s[0]);
+    }
+    c->cwd_refused = 0;
     char cwd[PATH_MAX];
     long n = syscall(SYS_getcwd, cwd, sizeof cwd);
     if (n < 0 && errno != ENAMETOOLONG)

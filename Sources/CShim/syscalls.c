@@ -262,19 +262,10 @@ int shim_userns_fd(const char *uid_map, const char *gid_map)
     return r;
 }
 
-int shim_idmapped_tree(const char *source, int userns_fd, int recursive_tree, int recursive_idmap)
+int shim_idmap_tree(int tree, int userns_fd, int recursive)
 {
-    unsigned flags = SHIM_OPEN_TREE_CLONE | O_CLOEXEC | (recursive_tree ? AT_RECURSIVE : 0);
-    int fd = (int)syscall(SYS_open_tree, AT_FDCWD, source, flags);
-    if (fd < 0)
-        return -errno;
     struct shim_mount_attr attr = { .attr_set = SHIM_MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd };
-    if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | (recursive_idmap ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0) {
-        int e = -errno;
-        close(fd);
-        return e;
-    }
-    return fd;
+    RET(syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr));
 }
 
 int shim_memfd(const char *name)

@@ -170,11 +170,7 @@ final class MaskedPathAttackTests: IntegrationTestCase {
     /// bind goes onto /dev/null itself, not where a planted symlink points.
     func testDeviceBindInAUserNamespaceDoesNotFollowASymlink() throws {
         let sb = try attackSandbox(Self.probe, masked: ["/proc/version"])
-        sb.bundle.setNamespace("user")
-        var l = sb.bundle.linux
-        l["uidMappings"] = [["containerID": 0, "hostID": 100000, "size": 65536]]
-        l["gidMappings"] = [["containerID": 0, "hostID": 100000, "size": 65536]]
-        sb.bundle.linux = l
+        sb.bundle.mapUserNamespace()
         try sb.bundle.writeRootfsFile("etc/marker", "marker\n")
         XCTAssertEqual(symlink("/etc/marker", sb.bundle.rootfs + "/dev/null"), 0)
         sb.bundle.chownRootfs(uid: 100000, gid: 100000)

@@ -71,6 +71,64 @@ final class MountTests: IntegrationTestCase {
         XCTAssertTrue(lines(r.stdout).contains("listed"), "\(r)")
     }
 
+    /// With a user namespace, bind sources only the host's root can reach
+    /// (below a 0700 root-owned directory, which the container's root,
+    /// host uid 100000, cannot search) are opened before the switch, as
+    /// runc opens them: the container reads from a bound directory and a
+    /// bound file.
+    func testBindSourcesOnlyHostRootReachesWorkInAUserNamespace() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "cat /data/file /etc/single.conf"])
+        let secret = sb.dir + "/secret"
+        try FileManager.default.createDirectory(atPath: secret + "/data", withIntermediateDirectories: true)
+        try writeFile(secret + "/data/file", "from a directory\n")
+        try writeFile(secret + "/single.conf", "from a file\n")
+        XCTAssertEqual(chmod(secret, 0o700), 0)
+        sb.bundle.mapUserNamespace()
+        sb.bundle.chownRootfs(uid: 100000, gid: 100000)
+        sb.bundle.bind(secret + "/data", at: "/data", readonly: true)
+        sb.bundle.addMount(destination: "/etc/single.conf", type: "bind", source: secret + "/single.conf", options: ["bind"])
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(r.stdout, "from a directory\nfrom a file\n")
+    }
+
+    /// A bind of a read-only host mount stays read-only in a user
+    /// namespace: the flag the kernel locks on the host's mounts there is
+    /// locked on the opened source too, so the container's root (with
+    /// CAP_SYS_ADMIN in its namespace) cannot remount it writable, while
+    /// it may remount a plain bind.
+    func testReadOnlyHostMountStaysLockedOnABindInAUserNamespace() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", """
+            mount -o remount,bind,rw /locked 2>/dev/null; echo locked-rw=$?
+            touch /locked/new 2>/dev/null; echo locked-touch=$?
+            mount -o remount,bind,ro /plain; echo plain-ro=$?
+            """])
+        let locked = sb.dir + "/locked"
+        try MountFixture.hostMount(self, ["--bind", "-o", "ro", sb.hostDir], target: locked)
+        XCTAssertEqual(runProcess(["mount", "-o", "remount,bind,ro", locked]).status, 0)
+        sb.bundle.mapUserNamespace()
+        sb.bundle.chownRootfs(uid: 100000, gid: 100000)
+        sb.bundle.bind(locked, at: "/locked")
+        sb.bundle.bind(sb.hostDir, at: "/plain")
+        let admin = ["CAP_SYS_ADMIN"]
+        sb.bundle.process["capabilities"] = ["bounding": admin, "permitted": admin, "effective": admin]
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(lines(r.stdout), ["locked-rw=1", "locked-touch=1", "plain-ro=0"], "\(r)")
+        XCTAssertFalse(fileExists(sb.hostDir + "/new"))
+        // The same through an idmapped bind (the container's own mappings).
+        try swrunOnly("idmap is not in runc 1.1.5")
+        sb.bundle.mounts = sb.bundle.mounts.map { m in
+            var m = m
+            if m["destination"] as? String == "/locked" { m["options"] = ["rbind", "idmap"] }
+            return m
+        }
+        let idmapped = try sb.run(sb.newID())
+        XCTAssertSucceeds(idmapped)
+        XCTAssertEqual(lines(idmapped.stdout), ["locked-rw=1", "locked-touch=1", "plain-ro=0"], "\(idmapped)")
+        XCTAssertFalse(fileExists(sb.hostDir + "/new"))
+    }
+
     func testTmpfsWithSizeOption() throws {
         let sb = try makeSandbox(args: ["sh", "-c", "grep ' /scratch ' /proc/self/mountinfo; df -k /scratch | tail -n 1"])
         sb.bundle.addMount(destination: "/scratch", type: "tmpfs", source: "tmpfs", options: ["size=2m", "mode=1770", "nodev"])

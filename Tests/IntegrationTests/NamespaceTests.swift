@@ -223,11 +223,7 @@ final class NamespaceTests: IntegrationTestCase {
         let sb = try makeSandbox(args: ["sh", "-c",
                                         "cat /proc/self/uid_map /proc/self/gid_map > /host/maps; id -u > /host/id; touch /host/started; while :; do sleep 0.1; done"])
         sb.bundle.bind(sb.hostDir, at: "/host")
-        sb.bundle.setNamespace("user")
-        var l = sb.bundle.linux
-        l["uidMappings"] = [["containerID": 0, "hostID": 100000, "size": 65536]]
-        l["gidMappings"] = [["containerID": 0, "hostID": 100000, "size": 65536]]
-        sb.bundle.linux = l
+        sb.bundle.mapUserNamespace()
         sb.bundle.chownRootfs(uid: 100000, gid: 100000)
         let id = sb.newID()
         try sb.createAndStart(id)

@@ -72,6 +72,81 @@ final class ProcessTests: IntegrationTestCase {
         XCTAssertEqual(r.stdout, "/not/yet/there\n")
     }
 
+    /// process.cwd as runc's init enters it: first with the runtime's
+    /// credentials, so a directory the process cannot reach itself still
+    /// becomes its cwd (what it may do there is up to its own rights).
+    func testCwdIsEnteredBeforeTheUserAndCapabilitiesChange() throws {
+        let sb = try makeSandbox(args: ["sh", "-c", "pwd; ls . >/dev/null 2>&1 && echo listed || echo not-listed"])
+        try sb.bundle.writeRootfsFile("rootonly/marker", "")
+        chmod(sb.bundle.rootfs + "/rootonly", 0o700)
+        try sb.bundle.writeRootfsFile("useronly/marker", "")
+        chmod(sb.bundle.rootfs + "/useronly", 0o700)
+        chown(sb.bundle.rootfs + "/useronly", 1000, 1000)
+        // (cwd, uid, what it sees): root's own 0700 directory; uid 1000's,
+        // which root without CAP_DAC_OVERRIDE (the default set) cannot
+        // search; root's, for uid 1000.
+        let cases: [(String, Int, String)] = [("/rootonly", 0, "listed"), ("/useronly", 0, "not-listed"),
+                                              ("/rootonly", 1000, "not-listed")]
+        for (cwd, uid, seen) in cases {
+            sb.bundle.process["cwd"] = cwd
+            sb.bundle.process["user"] = ["uid": uid, "gid": uid]
+            let r = try sb.run(sb.newID())
+            XCTAssertSucceeds(r, "cwd \(cwd) for uid \(uid)")
+            XCTAssertEqual(lines(r.stdout), [cwd, seen], "cwd \(cwd) for uid \(uid): \(r)")
+        }
+    }
+
+    /// A cwd neither the runtime (the container's root in its user
+    /// namespace) nor the user can enter fails create, naming it.
+    func testCwdNobodyCanEnterFailsCreateClearly() throws {
+        let sb = try makeSandbox(args: ["pwd"])
+        sb.bundle.mapUserNamespace()
+        try sb.bundle.writeRootfsFile("hostroot/marker", "")
+        sb.bundle.chownRootfs(uid: 100000, gid: 100000)
+        // Owned by the host's root, unmapped in the container: no
+        // capability of the container's root reaches into it.
+        chown(sb.bundle.rootfs + "/hostroot", 0, 0)
+        chmod(sb.bundle.rootfs + "/hostroot", 0o700)
+        sb.bundle.process["cwd"] = "/hostroot"
+        let id = sb.newID()
+        let r = try sb.create(id)
+        XCTAssertFails(r, mentioning: ["permission denied"])
+        sb.assertNoTrace(of: id)
+        try swrunOnly("the error names the field and the syscall in swrun's words")
+        XCTAssertTrue(r.stderr.lowercased().contains("(process.cwd): chdir /hostroot: permission denied"), "\(r)")
+    }
+
+    /// The executable is judged as execve judges it, with the process's
+    /// effective capabilities: CAP_DAC_OVERRIDE lets any x bit do, no x
+    /// bit fails create with EACCES (runc: faccessat2 with AT_EACCESS).
+    func testExecutableCheckFollowsTheEffectiveCapabilities() throws {
+        let sb = try makeSandbox(args: ["/opt/bin/echo", "ran"])
+        try FileManager.default.createDirectory(atPath: sb.bundle.rootfs + "/opt/bin", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: "/bin/busybox", toPath: sb.bundle.rootfs + "/opt/bin/echo")
+        let dac = ["CAP_DAC_OVERRIDE"]
+        let all: [String: Any] = ["bounding": dac, "permitted": dac, "inheritable": dac, "effective": dac, "ambient": dac]
+        let notEffective: [String: Any] = ["bounding": dac, "permitted": dac]
+        // (mode, uid, capabilities, runs): other-x only; no x bit at all;
+        // owner-x only, for uid 1000 with the capability (ambient); the
+        // capability permitted but not effective.
+        let cases: [(mode_t, Int, [String: Any], Bool)] = [(0o645, 0, all, true), (0o644, 0, all, false),
+                                                         (0o744, 1000, all, true), (0o645, 0, notEffective, false)]
+        for (mode, uid, caps, runs) in cases {
+            chmod(sb.bundle.rootfs + "/opt/bin/echo", mode)
+            sb.bundle.process["user"] = ["uid": uid, "gid": uid]
+            sb.bundle.process["capabilities"] = caps
+            let id = sb.newID()
+            if runs {
+                let r = try sb.run(id)
+                XCTAssertSucceeds(r, "mode \(String(mode, radix: 8)) uid \(uid)")
+                XCTAssertEqual(r.stdout, "ran\n", "mode \(String(mode, radix: 8)) uid \(uid): \(r)")
+            } else {
+                XCTAssertFails(try sb.create(id), mentioning: ["permission denied"])
+                sb.assertNoTrace(of: id)
+            }
+        }
+    }
+
     func testUserAndGroups() throws {
         let sb = try makeSandbox(args: ["sh", "-c", "id -u; id -g; id -G; touch /tmp/f; stat -c '%u:%g' /tmp/f"])
         sb.bundle.process["user"] = ["uid": 1000, "gid": 1000, "additionalGids": [10, 20]]

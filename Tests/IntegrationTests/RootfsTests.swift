@@ -337,10 +337,8 @@ final class RootfsTests: IntegrationTestCase {
     func testDevicesInAUserNamespaceAreBindMountedFromTheHost() throws {
         guard fileExists("/dev/fuse") else { throw XCTSkip("no /dev/fuse on this host") }
         let sb = try makeSandbox(args: ["sh", "-c", "stat -c '%n %F %t %T' /dev/fuse; echo ---; cat /proc/self/mountinfo"])
-        sb.bundle.setNamespace("user")
+        sb.bundle.mapUserNamespace()
         var l = sb.bundle.linux
-        l["uidMappings"] = [["containerID": 0, "hostID": 100000, "size": 65536]]
-        l["gidMappings"] = [["containerID": 0, "hostID": 100000, "size": 65536]]
         l["devices"] = [["path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 0o666, "uid": 0, "gid": 0]]
         sb.bundle.linux = l
         sb.bundle.chownRootfs(uid: 100000, gid: 100000)

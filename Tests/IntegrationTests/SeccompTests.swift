@@ -175,6 +175,40 @@ final class SeccompTests: IntegrationTestCase {
         sb.assertNoTrace(of: id)
     }
 
+    /// x86_64 syscall names numbered up to `highest`, from the kernel's
+    /// uapi header (the one CShim builds against).
+    static func x8664Syscalls(upTo highest: Int) throws -> [String] {
+        guard let text = readFile("/usr/include/x86_64-linux-gnu/asm/unistd_64.h") else {
+            throw XCTSkip("no x86_64 asm/unistd_64.h to take syscall names from")
+        }
+        return lines(text).compactMap { l in
+            let w = l.split(separator: " ")
+            guard w.count == 3, w[0] == "#define", w[1].hasPrefix("__NR_"), let nr = Int(w[2]), nr <= highest else { return nil }
+            return String(w[1].dropFirst(5))
+        }
+    }
+
+    /// runc's ENOSYS stub: with a default that is not permissive, a syscall
+    /// above the highest one the profile names (ppoll, 271) returns ENOSYS
+    /// (unshare, 272), one below that is not named the default's EPERM
+    /// (mkdir, 83).
+    func testSyscallsNewerThanTheProfileGetENOSYS() throws {
+        #if !arch(x86_64)
+        throw XCTSkip("the syscall numbers are x86_64's")
+        #endif
+        let known = try Self.x8664Syscalls(upTo: 271).filter { $0 != "mkdir" }
+        XCTAssertTrue(known.contains("ppoll") && known.contains("execve"), "\(known.count) names")
+        let p = profile([["names": known, "action": "SCMP_ACT_ALLOW"]], defaultAction: "SCMP_ACT_ERRNO")
+        let sb = try sandbox(["sh", "-c", "mkdir /tmp/d; echo mkdir=$?; unshare -u true; echo unshare=$?"],
+                             seccomp: p, noNewPrivileges: true)
+        let r = try sb.run(sb.newID())
+        XCTAssertSucceeds(r)
+        XCTAssertEqual(lines(r.stdout), ["mkdir=1", "unshare=1"], "\(r)")
+        let err = lines(r.stderr)
+        XCTAssertTrue(err.contains { $0.contains("mkdir") && $0.contains("Operation not permitted") }, "\(r)")
+        XCTAssertTrue(err.contains { $0.contains("unshare") && $0.contains("Function not implemented") }, "\(r)")
+    }
+
     func testUnknownArchitectureIsAClearError() throws {
         var p = profile([])
         p["architectures"] = ["SCMP_ARCH_NOPE"]

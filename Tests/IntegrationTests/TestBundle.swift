@@ -121,6 +121,16 @@ final class TestBundle {
         namespaces = ns
     }
 
+    /// A new user namespace whose ids 0-65535 are the host's from `hostID`
+    /// (the rootfs is the caller's to chown: `chownRootfs`).
+    func mapUserNamespace(toHost hostID: Int = 100000) {
+        setNamespace("user")
+        var l = linux
+        l["uidMappings"] = [["containerID": 0, "hostID": hostID, "size": 65536]]
+        l["gidMappings"] = [["containerID": 0, "hostID": hostID, "size": 65536]]
+        linux = l
+    }
+
     func removeNamespace(_ type: String) {
         namespaces = namespaces.filter { ($0["type"] as? String) != type }
     }

@@ -156,6 +156,25 @@ final class InitPlanCompilerTests: XCTestCase {
         XCTAssertTrue(steps.contains(.umask(0o077)))
     }
 
+    /// As runc's init: the cwd is entered with the runtime's credentials,
+    /// and retried as the user (before the final capabilities) only if
+    /// that was refused.
+    func testCwdIsEnteredBeforeTheUserSwitchAndRetriedAfterIt() throws {
+        var spec = baseSpec()
+        spec.process?.user = User(uid: 1000, gid: 100)
+        spec.process?.cwd = "/work"
+        let steps = try compile(spec).steps
+        let first = try XCTUnwrap(steps.firstIndex(of: .chdir("/work")))
+        let b = try XCTUnwrap(steps.firstIndex { if case .capBoundingLimit = $0 { return true }; return false })
+        let uid = try XCTUnwrap(steps.firstIndex(of: .setresuid(1000)))
+        let caps = try XCTUnwrap(steps.firstIndex { if case .capset = $0 { return true }; return false })
+        XCTAssertTrue(first < b, "before the bounding set and the uid change")
+        XCTAssertEqual(steps[uid + 1], .chdir("/work", asUser: true), "retried right after the uid change")
+        XCTAssertTrue(uid + 1 < caps)
+        let lookup = try XCTUnwrap(steps.firstIndex { if case .lookupExecutable = $0 { return true }; return false })
+        XCTAssertTrue(caps < lookup, "the executable is judged with the final capabilities")
+    }
+
     func testAmbientIsLimitedToPermittedAndInheritable() throws {
         var spec = baseSpec()
         spec.process?.capabilities = LinuxCapabilities(bounding: ["CAP_KILL", "CAP_CHOWN"], effective: ["CAP_KILL"],
@@ -176,6 +195,27 @@ final class InitPlanCompilerTests: XCTestCase {
         XCTAssertTrue(plan.steps.contains(.bindDevice(path: "/dev/null", mode: 0o020666, major: 1, minor: 3)),
                       "the host's node, checked, is bound")
         XCTAssertFalse(plan.steps.contains { if case .mknod = $0 { return true }; return false })
+    }
+
+    /// With a user namespace a bind's source is opened by the parent
+    /// (the init may not reach it); the flags still go on with a remount.
+    func testBindSourcesAreOpenedBeforeANewUserNamespace() throws {
+        var spec = baseSpec()
+        spec.mounts = [Mount(destination: "/data", type: "bind", source: "/host/data", options: ["rbind", "ro"]),
+                       Mount(destination: "/one", type: "bind", source: "/host/one", options: ["bind"])]
+        let plain = try compile(spec, userDirs: ["/host/data"]).steps
+        XCTAssertFalse(plain.contains { if case .detachedBind = $0 { return true }; return false }, "no user namespace")
+        spec.linux?.namespaces?.append(LinuxNamespace(type: "user"))
+        spec.linux?.uidMappings = [LinuxIDMapping(containerID: 0, hostID: 100000, size: 65536)]
+        spec.linux?.gidMappings = [LinuxIDMapping(containerID: 0, hostID: 100000, size: 65536)]
+        let steps = try compile(spec, userDirs: ["/host/data"]).steps
+        let bind = try XCTUnwrap(steps.firstIndex(of: .detachedBind(source: "/host/data", target: "/data", recursive: true,
+                                                                    create: .directory)))
+        XCTAssertEqual(steps[bind + 1], .mount(source: nil, target: "/data", fstype: nil,
+                                               flags: MountFlags.remount | MountFlags.bind | MountFlags.rdonly, data: nil, create: .none))
+        XCTAssertTrue(steps.contains(.detachedBind(source: "/host/one", target: "/one", recursive: false, create: .file)))
+        XCTAssertFalse(steps.contains { if case .mount(_?, _, nil, _, _, _, _, _) = $0 { return true }; return false },
+                       "no bind by path is left: \(steps)")
     }
 
     func testJoinedNamespacesAreSetnsStepsAndPidIsJoinedBeforeClone() throws {

@@ -60,10 +60,18 @@ int shim_signalfd_read(int fd);
 /* A user namespace with these id maps ("0 100000 65536\n" lines), as an
  * fd, for idmapped mounts. */
 int shim_userns_fd(const char *uid_map, const char *gid_map);
-/* A detached copy of the mount at source (with its submounts when
- * recursive_tree) whose ids are shifted through the user namespace
- * userns_fd (in the submounts too when recursive_idmap). */
-int shim_idmapped_tree(const char *source, int userns_fd, int recursive_tree, int recursive_idmap);
+/* Shifts the ids of the detached mount tree (from shim_mount_trees)
+ * through the user namespace userns_fd (in its submounts too when
+ * recursive): 0 or -errno. */
+int shim_idmap_tree(int tree, int userns_fd, int recursive);
+/* Detached copies (open_tree OPEN_TREE_CLONE, close-on-exec, with their
+ * submounts when recursive[i]) of the mounts at sources[0..n-1] (bind
+ * sources in a user namespace, idmapped mounts), cut with the host's
+ * credentials; when locked, inside a mount namespace owned by a fresh
+ * user namespace, so the flags of the host's mounts stay locked on them
+ * (mount_source.c). 0 with fds[] filled, or -errno with *failed the
+ * index of the source at fault (-1: none). At most 4096 sources. */
+int shim_mount_trees(const char *const *sources, const int *recursive, int n, int locked, int *fds, int *failed);
 /* An anonymous close-on-exec file (memfd_create). */
 int shim_memfd(const char *name);
 /* One message of len bytes with fd attached (SCM_RIGHTS): 0 or -errno. */
@@ -88,6 +96,14 @@ enum shim_create {
     /* A directory if the mount's source (a path in the root) is one, else
      * a file: known only once the earlier mounts are made. */
     SHIM_CREATE_LIKE_SOURCE = 3,
+};
+
+/* SHIM_OP_CHDIR's n[0]: which attempt, as runc's init does it: first
+ * with the runtime's credentials, then, if that was refused (EACCES,
+ * EPERM), again once the process's uid is set. 0: a single attempt. */
+enum shim_chdir {
+    SHIM_CHDIR_FIRST = 1,     /* a refusal leaves it to SHIM_CHDIR_RETRY */
+    SHIM_CHDIR_RETRY = 2,     /* only if the first attempt was refused */
 };
 
 struct shim_step {

@@ -39,7 +39,7 @@
     X(SETDOMAINNAME, op_setdomainname) /* s[0] */ \
     X(SETRLIMIT, op_setrlimit)       /* n[0]=resource n[1]=soft n[2]=hard */ \
     X(WRITE_FILE, op_write_file)     /* s[0]=absolute path s[1]=content */ \
-    X(CHDIR, op_chdir)               /* s[0] */ \
+    X(CHDIR, op_chdir)               /* s[0]=path n[0]=attempt (enum shim_chdir) */ \
     X(UMASK, op_umask)               /* n[0] */ \
     X(SETGROUPS, op_setgroups)       /* n[0]=count gids */ \
     X(SETRESGID, op_setresgid)       /* n[0] */ \
@@ -59,7 +59,9 @@
     X(DEATHSIG, op_deathsig)         /* n[0]=signal (0 clears) */ \
     X(MOUNT_SETATTR, op_mount_setattr) /* s[1]=target n[0]=attr_set n[1]=attr_clr \
                                         flags=1 for AT_RECURSIVE */ \
-    X(MOVE_MOUNT, op_move_mount)     /* n[0]=detached mount fd s[1]=target \
+    X(MOVE_MOUNT, op_move_mount)     /* n[0]=detached mount fd (an idmapped \
+                                        mount, a bind source opened before \
+                                        the user namespace) s[1]=target \
                                         n[1]=create kind */ \
     X(TERMINAL, op_terminal)         /* n[0]=console socket fd n[1]=rows n[2]=cols \
                                         n[3]=uid x[0]=1 to bind the pty \

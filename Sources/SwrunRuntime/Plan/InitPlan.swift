@@ -225,10 +225,13 @@ public enum InitPlanCompiler {
         // Before the uid change, while it may still chown: a process
         // that is not root can then reopen /dev/stdout (runc does this).
         if process.user.uid != 0 && process.terminal != true { s.append(.fixStdio(uid: process.user.uid)) }
-        s += try credentialSteps(process)
+        // The cwd as runc's init enters it: with the runtime's credentials
+        // (so a directory only root reaches works), retried as the
+        // process's user, before its capabilities, if that was refused.
+        s.append(.chdir(process.cwd))
+        s += try credentialSteps(process, afterUidChange: [.chdir(process.cwd, asUser: true)])
         if process.noNewPrivileges == true { s.append(.noNewPrivileges) }
         s.append(.umask(process.user.umask ?? 0o022))
-        s.append(.chdir(process.cwd))
         let pathVar = env.last { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) } ?? defaultPath
         s.append(.lookupExecutable(name: argv0, searchPath: pathVar))
         s.append(.deathSignal(0))
@@ -290,6 +293,7 @@ public enum InitPlanCompiler {
         mounts.rootfs = input.rootfs
         mounts.cgroupBinds = input.cgroupBinds
         if userNS { mounts.containerMappings = (linux.uidMappings ?? [], linux.gidMappings ?? []) }
+        mounts.openSourcesBeforeUserNamespace = userNS
         var devIsBound = false
         for (i, m) in (input.spec.mounts ?? []).enumerated() {
             for step in try mounts.steps(for: m, index: i) {
@@ -328,8 +332,8 @@ public enum InitPlanCompiler {
     }
 
     /// Bounding set first (it needs CAP_SETPCAP), then the uid change with
-    /// capabilities kept, then the final sets.
-    static func credentialSteps(_ process: Process) throws -> [Step] {
+    /// capabilities kept (and `afterUidChange`), then the final sets.
+    static func credentialSteps(_ process: Process, afterUidChange: [Step] = []) throws -> [Step] {
         var s: [Step] = []
         let caps = process.capabilities
         if let caps {
@@ -340,6 +344,7 @@ public enum InitPlanCompiler {
         s.append(.setgroups(process.user.additionalGids ?? []))
         s.append(.setresgid(process.user.gid))
         s.append(.setresuid(process.user.uid))
+        s += afterUidChange
         if let caps {
             let permitted = Capabilities.mask(caps.permitted)
             let inheritable = Capabilities.mask(caps.inheritable)

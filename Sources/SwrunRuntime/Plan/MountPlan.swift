@@ -82,6 +82,10 @@ public struct MountPlan {
     /// The container's own id mappings: an idmap mount without mappings of
     /// its own uses them.
     public var containerMappings: (uids: [LinuxIDMapping], gids: [LinuxIDMapping])?
+    /// The container has a user namespace (new or joined): bind sources are
+    /// opened by the parent, outside it (`Step.detachedBind`), as runc
+    /// opens them.
+    public var openSourcesBeforeUserNamespace = false
 
     public func steps(for mount: Mount, index i: Int) throws -> [Step] {
         let field = "mounts[\(i)]"
@@ -165,6 +169,9 @@ public struct MountPlan {
                 steps.append(.idmappedMount(source: source, target: dest, uidMappings: uids, gidMappings: gids,
                                             recursiveTree: opts.flags & MountFlags.rec != 0,
                                             recursiveIdmap: opts.recursiveIdmap, create: kind))
+            } else if openSourcesBeforeUserNamespace {
+                steps.append(.detachedBind(source: source, target: dest, recursive: opts.flags & MountFlags.rec != 0,
+                                           create: kind))
             } else {
                 steps.append(.mount(source: source, target: dest, fstype: nil, flags: bindFlags, data: nil, create: kind))
             }

@@ -22,6 +22,7 @@ final class LoweredPlan {
         steps = .allocate(capacity: max(count, 1))
         steps.initialize(repeating: shim_step(), count: max(count, 1))
         do {
+            try cutDetachedTrees(p)
             for (i, step) in p.steps.enumerated() { steps[i] = try lower(step) }
             plan.clone_flags = UInt64(UInt32(bitPattern: p.cloneFlags))
             plan.pidns_fd = -1
@@ -69,6 +70,41 @@ final class LoweredPlan {
         fds.append(fd)
         usernsFds[u + "|" + g] = fd
         return fd
+    }
+
+    /// The detached copies of the `.detachedBind` and `.idmappedMount`
+    /// sources, in step order: cut in one helper (`shim_mount_trees`)
+    /// before any step is lowered; with a user namespace, where the host
+    /// mounts' flags are locked, as the container's own mounts are.
+    private var detachedTrees: [Int32] = []
+
+    private func cutDetachedTrees(_ p: InitPlan) throws {
+        let binds = p.steps.indices.compactMap { i -> (index: Int, source: String, recursive: Int32)? in
+            switch p.steps[i] {
+            case let .detachedBind(source, _, recursive, _), let .idmappedMount(source, _, _, _, recursive, _, _):
+                return (i, source, recursive ? 1 : 0)
+            default: return nil
+            }
+        }
+        guard !binds.isEmpty else { return }
+        let sources = binds.map { str($0.source) }
+        var trees = [Int32](repeating: -1, count: binds.count)
+        var failed: Int32 = -1
+        let userNS = p.newUserNamespace || p.steps.contains { step in
+            if case let .setns(_, type) = step { return type == NamespaceKinds.newuser }
+            return false
+        }
+        let r = shim_mount_trees(sources, binds.map(\.recursive), Int32(binds.count), userNS ? 1 : 0, &trees, &failed)
+        guard r == 0 else {
+            guard failed >= 0 && Int(failed) < binds.count else {
+                throw RuntimeError("make a mount namespace to open the bind sources in", errno: -r)
+            }
+            let b = binds[Int(failed)]
+            let field = p.stepFields[b.index].map { $0 + ": " } ?? ""
+            throw RuntimeError("\(field)open_tree the bind source", path: b.source, errno: -r)
+        }
+        fds += trees
+        detachedTrees = trees
     }
 
     private func openFd(_ path: String, _ flags: Int32) throws -> Int32 {
@@ -133,13 +169,17 @@ final class LoweredPlan {
             c.n.0 = Int64(bitPattern: set)
             c.n.1 = Int64(bitPattern: clear)
             c.flags = recursive ? 1 : 0
-        case let .idmappedMount(source, target, uids, gids, recursiveTree, recursiveIdmap, create):
+        case let .idmappedMount(source, target, uids, gids, _, recursiveIdmap, create):
             op(SHIM_OP_MOVE_MOUNT)
-            let userns = try usernsFd(uids, gids)
-            let tree = shim_idmapped_tree(source, userns, recursiveTree ? 1 : 0, recursiveIdmap ? 1 : 0)
-            if tree < 0 { throw RuntimeError("make an idmapped mount of", path: source, errno: -tree) }
-            fds.append(tree)
+            let tree = detachedTrees.removeFirst()
+            let r = shim_idmap_tree(tree, try usernsFd(uids, gids), recursiveIdmap ? 1 : 0)
+            if r < 0 { throw RuntimeError("make an idmapped mount of", path: source, errno: -r) }
             c.n.0 = forChild(tree)
+            c.n.1 = create.rawValue
+            c.s.1 = str(target)
+        case let .detachedBind(_, target, _, create):
+            op(SHIM_OP_MOVE_MOUNT)
+            c.n.0 = forChild(detachedTrees.removeFirst())
             c.n.1 = create.rawValue
             c.s.1 = str(target)
         case let .remount(target, flags): op(SHIM_OP_REMOUNT); c.s.1 = str(target); c.flags = UInt64(flags)
@@ -222,7 +262,10 @@ final class LoweredPlan {
         case let .unshare(flags): op(SHIM_OP_UNSHARE); c.flags = UInt64(UInt32(bitPattern: flags))
         case let .sethostname(h): op(SHIM_OP_SETHOSTNAME); c.s.0 = str(h)
         case let .setdomainname(d): op(SHIM_OP_SETDOMAINNAME); c.s.0 = str(d)
-        case let .chdir(p): op(SHIM_OP_CHDIR); c.s.0 = str(p)
+        case let .chdir(p, asUser):
+            op(SHIM_OP_CHDIR)
+            c.s.0 = str(p)
+            c.n.0 = Int64((asUser ? SHIM_CHDIR_RETRY : SHIM_CHDIR_FIRST).rawValue)
         case let .umask(m): op(SHIM_OP_UMASK); c.n.0 = Int64(m)
         case let .preserveFds(n):
             op(SHIM_OP_PRESERVE_FDS)

@@ -60,7 +60,8 @@ public enum SeccompCompiler {
         for (i, rule) in (seccomp.syscalls ?? []).enumerated() {
             try addRule(rule, field: "linux.seccomp.syscalls[\(i)]", defaultAction: defaultAction, to: ctx)
         }
-        let instructions = try exportFilter(ctx)
+        // Syscalls newer than the profile get ENOSYS, not the default (runc's stub).
+        let instructions = SeccompEnosysStub.instructions(seccomp, defaultAction: defaultAction) + (try exportFilter(ctx))
         let notify: UInt32 = 0x7fc0_0000
         let notifies = defaultAction == notify || (seccomp.syscalls ?? []).contains {
             (try? action($0.action, errnoRet: $0.errnoRet, field: "")) == notify

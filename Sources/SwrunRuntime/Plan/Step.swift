@@ -27,6 +27,12 @@ public enum Step: Equatable {
     /// (ridmap) shifts them too.
     case idmappedMount(source: String, target: String, uidMappings: [LinuxIDMapping], gidMappings: [LinuxIDMapping],
                        recursiveTree: Bool, recursiveIdmap: Bool, create: MountTargetKind)
+    /// A bind mount in a user namespace: the parent cuts a detached
+    /// copy of the source with the host's credentials (the init could not
+    /// reach a source only root may search) in a mount namespace that
+    /// keeps the host mounts' flags locked; the child attaches it.
+    /// `recursive` (rbind) copies the submounts.
+    case detachedBind(source: String, target: String, recursive: Bool, create: MountTargetKind)
     /// MS_REMOUNT|MS_BIND with `flags`, keeping the mount's locked flags.
     case remount(target: String, flags: UInt)
     /// A device node; what the image has at the path is replaced unless it
@@ -51,7 +57,10 @@ public enum Step: Equatable {
     case setdomainname(String)
     case setrlimit(name: String, resource: Int32, soft: UInt64, hard: UInt64)
     case writeFile(path: String, content: String)
-    case chdir(String)
+    /// process.cwd, first with the runtime's credentials (a refusal is
+    /// left to the retry), then `asUser`, after the uid change, only if
+    /// the first attempt was refused: as runc's init.
+    case chdir(String, asUser: Bool = false)
     case umask(UInt32)
     case setgroups([UInt32])
     case setresgid(UInt32)
@@ -111,6 +120,8 @@ extension Step: CustomStringConvertible {
         case let .mountSetattr(target, set, clear, recursive):
             return "set mount attributes of \(target) (set 0x\(String(set, radix: 16)), clear 0x\(String(clear, radix: 16))\(recursive ? ", recursively" : ""))"
         case let .idmappedMount(source, target, _, _, _, _, _): return "idmapped bind mount \(source) on \(target)"
+        case let .detachedBind(source, target, recursive, _):
+            return "\(recursive ? "rbind" : "bind") mount \(source) on \(target) (opened before the user namespace)"
         case let .mount(source, target, fstype, flags, data, _, _, _):
             var s = "mount \(source ?? "none") on \(target)"
             if let fstype { s += " type \(fstype)" }
@@ -132,7 +143,7 @@ extension Step: CustomStringConvertible {
         case let .setdomainname(d): return "set domainname \(d)"
         case let .setrlimit(name, _, soft, hard): return "set \(name) to soft \(soft) hard \(hard) (process.rlimits)"
         case let .writeFile(path, content): return "write \(content) to \(path)"
-        case let .chdir(p): return "change to the working directory \(p) (process.cwd)"
+        case let .chdir(p, asUser): return "change to the working directory \(p)\(asUser ? " as the process's user" : "") (process.cwd)"
         case let .umask(m): return "set umask \(String(m, radix: 8))"
         case let .setgroups(g): return "set additional groups \(g) (process.user.additionalGids)"
         case let .setresgid(g): return "set gid \(g) (process.user.gid)"
