@@ -12,6 +12,8 @@
 #   SWRUN_ALT_BIN another swrun build to set beside SWRUN_BIN in the same run
 #                 (`make vm-bench`: one built without CLONE_INTO_CGROUP)
 #   SWRUN_ALT_NAME its name in the report (default swrun-alt)
+#   BENCH_RUNTIME_FLAGS global flags for every runtime, e.g. --systemd-cgroup
+#                 (each container then gets a transient systemd scope)
 #   BENCH_RUNS    measured runs per runtime (default 50)
 #   BENCH_WARMUP  warmup runs per runtime (default 5)
 #   BENCH_OUT     directory for results (default <repo>/bench-results, gitignored)
@@ -78,6 +80,8 @@ R_CRUN=$STATE/crun
 R_ALT=$STATE/swrun-alt
 SWRUN_ALT_BIN=${SWRUN_ALT_BIN:-}
 SWRUN_ALT_NAME=${SWRUN_ALT_NAME:-swrun-alt}
+# shellcheck disable=SC2206
+GF=(${BENCH_RUNTIME_FLAGS:-})
 # Every container id starts with this prefix (unique to this bench process),
 # so cleanup can find leftovers (containers and cgroups) of this run only.
 PFX=swb$$-
@@ -92,8 +96,8 @@ cleanup() {
   for pair in "$SWRUN_BIN:$R_SWRUN" "$RUNC_BIN:$R_RUNC" "$CRUN_CLEANUP:$R_CRUN" "$SWRUN_ALT_BIN:$R_ALT"; do
     bin=${pair%%:*}; root=${pair#*:}
     [ -n "$bin" ] && [ -d "$root" ] || continue
-    for id in $(timeout 20 "$bin" --root "$root" list -q 2>/dev/null); do
-      timeout 20 "$bin" --root "$root" delete --force "$id" >/dev/null 2>&1 || true
+    for id in $(timeout 20 "$bin" "${GF[@]}" --root "$root" list -q 2>/dev/null); do
+      timeout 20 "$bin" "${GF[@]}" --root "$root" delete --force "$id" >/dev/null 2>&1 || true
     done
   done
   # Cgroups of containers killed half-way (no state left to delete them by):
@@ -121,8 +125,8 @@ BUNDLE_CGROUPS_PATH='' "$REPO/scripts/make-bundle.sh" "$BUNDLE" /bin/true >/dev/
 # with its own error message instead of a hyperfine "non-zero exit code".
 smoke() {  # smoke BIN ROOT -> 0 ok; prints the runtime's error on failure
   local out rc=0
-  out=$(timeout 30 "$1" --root "$2" run -b "$BUNDLE" "${PFX}smoke" </dev/null 2>&1) || rc=$?
-  timeout 20 "$1" --root "$2" delete --force "${PFX}smoke" >/dev/null 2>&1 || true
+  out=$(timeout 30 "$1" "${GF[@]}" --root "$2" run -b "$BUNDLE" "${PFX}smoke" </dev/null 2>&1) || rc=$?
+  timeout 20 "$1" "${GF[@]}" --root "$2" delete --force "${PFX}smoke" >/dev/null 2>&1 || true
   [ $rc -eq 0 ] && return 0
   [ -n "$out" ] || out="exit status $rc, no output"
   printf '%s' "$out" | tr '\n' ' ' | sed 's/ *$//' | cut -c1-300
@@ -148,7 +152,7 @@ fi
 # measured and subtracted); '$$' (that bash's pid, which it execs into the
 # runtime) plus '$RANDOM' make the container id unique per iteration.
 cmd() {  # cmd BIN ROOT
-  printf '%q --root %q run -b %q %q' "$1" "$2" "$BUNDLE" "$PFX" | sed 's/$/"$$-$RANDOM"/'
+  printf '%q %s --root %q run -b %q %q' "$1" "${GF[*]}" "$2" "$BUNDLE" "$PFX" | sed 's/$/"$$-$RANDOM"/'
 }
 hf=(hyperfine --shell=bash --warmup "$BENCH_WARMUP" --runs "$BENCH_RUNS" --time-unit millisecond)
 hf+=(-n swrun "$(cmd "$SWRUN_BIN" "$R_SWRUN")")
@@ -181,9 +185,9 @@ BUNDLE_EXEC=$WORK/bundle-exec
 BUNDLE_CGROUPS_PATH='' "$REPO/scripts/make-bundle.sh" "$BUNDLE_EXEC" sleep 1000 >/dev/null
 exec_summary=
 start_exec_target() {  # BIN ROOT ID
-  "$1" --root "$2" run -b "$BUNDLE_EXEC" "$3" </dev/null >/dev/null 2>&1 &
+  "$1" "${GF[@]}" --root "$2" run -b "$BUNDLE_EXEC" "$3" </dev/null >/dev/null 2>&1 &
   for _ in $(seq 100); do
-    [ "$("$1" --root "$2" state "$3" 2>/dev/null | jq -r .status 2>/dev/null)" = running ] && return 0
+    [ "$("$1" "${GF[@]}" --root "$2" state "$3" 2>/dev/null | jq -r .status 2>/dev/null)" = running ] && return 0
     sleep 0.05
   done
   return 1
@@ -191,8 +195,8 @@ start_exec_target() {  # BIN ROOT ID
 if start_exec_target "$SWRUN_BIN" "$R_SWRUN" "${PFX}exec" && start_exec_target "$RUNC_BIN" "$R_RUNC" "${PFX}exec"; then
   say "exec: /bin/true into a running container; runs=$BENCH_RUNS"
   hyperfine -N --warmup "$BENCH_WARMUP" --runs "$BENCH_RUNS" --time-unit millisecond \
-    -n swrun "$SWRUN_BIN --root $R_SWRUN exec ${PFX}exec /bin/true" \
-    -n runc "$RUNC_BIN --root $R_RUNC exec ${PFX}exec /bin/true" \
+    -n swrun "$SWRUN_BIN ${GF[*]} --root $R_SWRUN exec ${PFX}exec /bin/true" \
+    -n runc "$RUNC_BIN ${GF[*]} --root $R_RUNC exec ${PFX}exec /bin/true" \
     --export-json "$EXEC_JSON" </dev/null >&2 || say "exec bench failed"
   [ -s "$EXEC_JSON" ] && exec_summary=$(jq -r '
     def ms: . * 1000 * 100 | round / 100;
@@ -203,7 +207,7 @@ else
   say "exec bench skipped: a container did not start"
 fi
 for pair in "$SWRUN_BIN:$R_SWRUN" "$RUNC_BIN:$R_RUNC"; do
-  timeout 20 "${pair%%:*}" --root "${pair#*:}" delete --force "${PFX}exec" >/dev/null 2>&1 || true
+  timeout 20 "${pair%%:*}" "${GF[@]}" --root "${pair#*:}" delete --force "${PFX}exec" >/dev/null 2>&1 || true
 done
 wait 2>/dev/null || true
 
@@ -221,7 +225,7 @@ summary=$(jq -r --arg target "$BENCH_TARGET" --arg alt "$SWRUN_ALT_NAME" '
     ( if $r[$alt] then "ratio   swrun/\($alt) = \($r.swrun.mean / $r[$alt].mean * 1000 | round / 1000) (medians \($r.swrun.median / $r[$alt].median * 1000 | round / 1000)); swrun saves \(($r[$alt].median - $r.swrun.median) | ms) ms per run (medians)" else empty end )
 ' "$JSON")
 {
-  echo "== bench summary ($STAMP, $(uname -r), $(nproc) cpus)"
+  echo "== bench summary ($STAMP, $(uname -r), $(nproc) cpus${GF[*]:+, flags ${GF[*]}})"
   printf '%s\n' "$summary"
   [ -n "$exec_summary" ] && echo "$exec_summary"
   [ -n "$CRUN_NOTE" ] && echo "$CRUN_NOTE"
