@@ -68,6 +68,10 @@ final class MiscTests: IntegrationTestCase {
     }
 
     func testDeleteKillsWhatOutlivedTheInitWithoutAPidNamespace() throws {
+        if Suite.isUnifiedOnly {
+            // v2 keeps a killed task in its cgroup until it is reaped.
+            try swrunOnly("runc 1.1.5 on cgroup v2 does not wait for the killed process to leave the cgroup: it leaves the cgroup behind")
+        }
         let sb = try makeSandbox(args: ["sh", "-c", "sleep 1000 & echo $! > /host/bg; exit 0"])
         sb.bundle.bind(sb.hostDir, at: "/host")
         sb.bundle.removeNamespace("pid")
