@@ -6,10 +6,15 @@ public struct Runtime {
     let store: StateStore
     public let log: Logger
     public let systemdCgroup: Bool
+    /// `--rootless` (runc's rootless cgroup manager): a new container whose
+    /// cgroups the caller may not make, with no `linux.cgroupsPath` and no
+    /// limits, runs without them.
+    public let rootlessCgroups: Bool
 
-    public init(root: String, log: Logger, systemdCgroup: Bool = false) {
+    public init(root: String, log: Logger, systemdCgroup: Bool = false, rootlessCgroups: Bool = false) {
         self.store = StateStore(root: root)
         self.log = log
         self.systemdCgroup = systemdCgroup
+        self.rootlessCgroups = rootlessCgroups
     }
 }

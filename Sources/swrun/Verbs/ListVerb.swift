@@ -11,7 +11,7 @@ enum ListVerb: Verb {
 
     static func run(_ args: ParsedArguments, _ global: GlobalOptions) throws -> Int32 {
         guard args.positionals.isEmpty else { throw UsageError("list: takes no arguments") }
-        let states = global.runtime().list()
+        let states = try global.runtime().list()
         let format = args.string("--format") ?? "table"
         if args.bool("--quiet") {
             Output.write(states.map { $0.id + "\n" }.joined())
