@@ -22,6 +22,9 @@ final class ContainerCreation {
     private var listenFds = 0
     private var mountinfo = ""
     private var warmup: MigrationWarmup?
+    /// Rootless without a cgroup: the hierarchies whose caller's cgroup the
+    /// container's `cgroup` mounts bind instead.
+    private var ownCgroups: [CgroupHierarchy] = []
     private(set) var record: ContainerRecord!
     private var cgroups: (any CgroupDriver)!
     private var lock: ContainerLock?
@@ -107,7 +110,6 @@ final class ContainerCreation {
     private func publishStateDir() throws {
         mountinfo = (try? Sys.readText("/proc/self/mountinfo")) ?? ""
         let layout = CgroupLayout.detect(mountinfo: mountinfo, procCgroup: (try? Sys.readText("/proc/self/cgroup")) ?? "")
-        warmup = MigrationWarmup(layout.hierarchies)
         let ownPidNS = (spec.linux?.namespaces ?? []).contains { $0.type == "pid" && ($0.path ?? "").isEmpty }
         var record = ContainerRecord(id: id, bundle: bundle.path, rootfs: bundle.rootfs,
                                      created: Clock.rfc3339(nanos: true), owner: "",
@@ -118,6 +120,14 @@ final class ContainerCreation {
         record.memoryPolicy = spec.linux?.memoryPolicy
         record.hooks = spec.hooks
         cgroups = try layout.driver(cgroupsPath: spec.linux?.cgroupsPath, id: id, systemd: runtime.systemdCgroup)
+        if let why = try RootlessCgroups.skip(cgroups, spec: spec, rootless: runtime.rootlessCgroups) {
+            log.debug("rootless: running without a cgroup: \(why)")
+            cgroups = CgroupDrivers.make(cgroups.kind, ContainerCgroups(hierarchies: [], paths: []))
+            // The container's cgroup mounts show the caller's own cgroups, as runc's do.
+            ownCgroups = layout.hierarchies
+        } else {
+            warmup = MigrationWarmup(layout.hierarchies)
+        }
         // Recorded before they exist: should this process die half-way,
         // delete removes what it made, and only that.
         record.cgroupDriver = cgroups.kind
@@ -152,12 +162,15 @@ final class ContainerCreation {
         input.hookStateFd = hookState
         input.preserveFds = options.preserveFds
         input.listenFds = listenFds
+        if geteuid() != 0 { input.unprivilegedCaller = (geteuid(), getegid()) }
         input.rootfsParentMount = MountTable.mountPoint(containing: bundle.rootfs, mountinfo: mountinfo)
         if let uid = spec.process?.user.uid, let passwd = Passwd.read(rootfs: bundle.rootfs) {
             input.homeDirectory = Passwd.home(uid: uid, passwd: passwd)
         }
         let cgroups = self.cgroups!
-        input.cgroupBinds = zip(cgroups.hierarchies, cgroups.paths).map { h, path in
+        let hierarchies = cgroups.paths.isEmpty ? ownCgroups : cgroups.hierarchies
+        let paths = cgroups.paths.isEmpty ? ownCgroups.map { $0.mountPoint + ($0.ownPath == "/" ? "" : $0.ownPath) } : cgroups.paths
+        input.cgroupBinds = zip(hierarchies, paths).map { h, path in
             MountPlan.CgroupBind(name: h.containerName(hostHasOnlyV2: cgroups.kind == .v2 || cgroups.kind == .systemd), hostPath: path)
         }
         self.input = input
@@ -176,6 +189,7 @@ final class ContainerCreation {
             // Another process made or removed one meanwhile.
             try store.save(record)
         }
+        guard !cgroups.paths.isEmpty else { return }
         try cgroups.checkNotFrozen()
         try cgroups.apply(deviceRules: try DeviceRule.rules(for: spec))
         try cgroups.apply(spec.linux?.resources)
