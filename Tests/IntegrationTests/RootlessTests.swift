@@ -98,6 +98,9 @@ final class RootlessTests: IntegrationTestCase {
         XCTAssertEqual(hostIDs(pid, "Uid"), Array(repeating: account.uid, count: 4))
         XCTAssertEqual(hostIDs(pid, "Gid"), Array(repeating: account.gid, count: 4))
         XCTAssertEqual(lines(asUser(["list", "-q"]).stdout), [id])
+        let table = lines(asUser(["list"]).stdout).map { $0.split(separator: " ").map(String.init) }
+        XCTAssertEqual(table.last?.first, id)
+        XCTAssertEqual(table.last?.last, account.name, "OWNER is the user who owns the container: \(table)")
         let e = asUser(["exec", id, "sh", "-c", "id -u; cat /proc/1/cmdline"])
         XCTAssertEqual(e.status, 0, "exec: \(e)")
         XCTAssertEqual(lines(e.stdout).first, "0", "\(e)")
