@@ -76,8 +76,11 @@ final class RootlessTests: IntegrationTestCase {
     func testRunMapsTheUserToRootInside() throws {
         try setUpRootless(args: ["sh", "-c", "id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups"])
         let id = sb.newID()
-        let r = asUser(["run", id])
+        let r = asUser(["--debug", "run", id])
         XCTAssertEqual(r.status, 0, "run as \(account.name): \(r)")
+        if !Suite.isRunc {
+            XCTAssertTrue(r.stderr.contains("rootless: running without a cgroup"), "--debug says so: \(r)")
+        }
         let out = lines(r.stdout).map { $0.split(separator: " ").joined(separator: " ") }
         XCTAssertEqual(out, ["0", "0", "0 \(account.uid) 1", "0 \(account.gid) 1", "deny"], "\(r)")
         sb.assertNoTrace(of: id)
@@ -155,6 +158,17 @@ final class RootlessTests: IntegrationTestCase {
             XCTAssertTrue(r.stderr.contains("linux.resources.pids"), "\(r)")
             XCTAssertFalse(r.stderr.contains("permission denied") && !r.stderr.contains("rootless"), "a raw EACCES: \(r)")
         }
+        sb.assertNoTrace(of: id)
+    }
+
+    func testNoUserNamespaceIsRefused() throws {
+        try setUpRootless(args: ["true"])
+        sb.bundle.removeNamespace("user")
+        try sb.bundle.writeConfig()
+        let id = sb.newID()
+        let r = asUser(["create", id])
+        XCTAssertNotEqual(r.status, 0, "a user other than root without a user namespace: \(r)")
+        XCTAssertTrue(r.stderr.contains("user namespace"), "the error says a user namespace is needed: \(r)")
         sb.assertNoTrace(of: id)
     }
 

@@ -91,6 +91,10 @@ final class ContainerCreation {
         }
         try UnsupportedFeatures.check(spec)
         let ownUserNamespace = (spec.linux?.namespaces ?? []).contains { $0.type == "user" }
+        if geteuid() != 0 && !ownUserNamespace {
+            // Every mount would fail with EPERM: say what is missing instead.
+            throw RuntimeError("linux.namespaces: uid \(geteuid()) is not root: the container needs a user namespace (spec --rootless makes one)")
+        }
         if RuntimeBinarySeal.exposes(spec.process?.capabilities, ownUserNamespace: ownUserNamespace) {
             try RuntimeBinarySeal.ensure()
         }
