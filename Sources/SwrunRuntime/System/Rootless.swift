@@ -20,16 +20,17 @@ public enum Rootless {
         return getenv("USER").map { String(cString: $0) != "root" } ?? true
     }
 
-    /// The state root when `--root` is not given.
-    public static func stateRoot() throws -> String {
-        guard honorsXDGRuntimeDir() else { return "/run/swrun" }
+    /// The state root when `--root` is not given; under
+    /// $XDG_RUNTIME_DIR when `xdg` comes back true.
+    public static func stateRoot() throws -> (path: String, xdg: Bool) {
+        guard honorsXDGRuntimeDir() else { return ("/run/swrun", false) }
         if let xdg = getenv("XDG_RUNTIME_DIR").map({ String(cString: $0) }), !xdg.isEmpty {
-            return xdg + "/swrun"
+            return (xdg + "/swrun", true)
         }
         guard geteuid() == 0 else {
             throw RuntimeError("no state directory: --root is not given and XDG_RUNTIME_DIR is not set (uid \(geteuid()) cannot use root's /run/swrun; set one of them)")
         }
-        return "/run/swrun"
+        return ("/run/swrun", false)
     }
 
     /// `--rootless VALUE`: nil for auto ("" or "auto", any case), else the

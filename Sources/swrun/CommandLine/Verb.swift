@@ -57,8 +57,9 @@ struct GlobalOptions {
     var log = Logger.none
 
     func runtime() throws -> Runtime {
-        Runtime(root: try root ?? Rootless.stateRoot(), log: log, systemdCgroup: systemdCgroup,
-                rootlessCgroups: Rootless.cgroups(flag: rootless, systemd: systemdCgroup))
+        let (path, xdg) = try root.map { ($0, false) } ?? Rootless.stateRoot()
+        return Runtime(root: path, log: log, systemdCgroup: systemdCgroup,
+                       rootlessCgroups: Rootless.cgroups(flag: rootless, systemd: systemdCgroup), stickyRoot: xdg)
     }
 }
 
