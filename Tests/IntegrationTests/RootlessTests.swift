@@ -296,4 +296,48 @@ final class RootlessTests: IntegrationTestCase {
         XCTAssertFalse(fileExists(hostDir + "/x"), "the container's root wrote into root's directory")
         sb.assertNoTrace(of: id)
     }
+
+    /// A cgroup delegated to the user (its directory and files chowned, as
+    /// systemd's Delegate=yes does) takes the container and its limits.
+    func testADelegatedCgroupTakesTheLimits() throws {
+        try setUpRootless(args: ["sleep", "1000"])
+        let id = sb.newID()
+        let deleg = "/\(Suite.cgroupParent)/rl-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+        var made: [String] = []
+        addTeardownBlock { for d in made.reversed() { _ = rmdir(d) } }
+        for m in Suite.cgroupMounts {
+            // The caller's own process goes into deleg/caller: on v2 a cgroup
+            // with processes cannot hand controllers down to the container's.
+            for dir in [m + "/" + Suite.cgroupParent, m + deleg, m + deleg + "/caller"] where !isDirectory(dir) {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                made.append(dir)
+                // A v1 cpuset takes no process before it has cpus and mems.
+                for file in ["cpuset.cpus", "cpuset.mems"] where trimmed(readFile(dir + "/" + file) ?? "x").isEmpty {
+                    try writeFile(dir + "/" + file, readFile(m + "/" + file) ?? "")
+                }
+            }
+            if fileExists(m + "/cgroup.subtree_control") {
+                for dir in [m, m + "/" + Suite.cgroupParent] { try? writeFile(dir + "/cgroup.subtree_control", "+pids") }
+            }
+            XCTAssertEqual(runProcess(["chown", "-R", "\(account.uid):\(account.gid)", m + deleg]).status, 0)
+        }
+        var linux = sb.bundle.linux
+        linux["cgroupsPath"] = deleg + "/" + id
+        linux["resources"] = ["pids": ["limit": 64]]
+        sb.bundle.linux = linux
+        try sb.bundle.writeConfig()
+        let join = Suite.cgroupMounts.map { "echo $$ > \($0 + deleg)/caller/cgroup.procs" }.joined(separator: " && ")
+        let r = runProcess(["sh", "-c", join + " && exec runuser -u \(account.name) -- env -u XDG_RUNTIME_DIR "
+                            + "\(Suite.bin) --root \(sb.stateRoot) run --detach \(id)"], cwd: sb.bundle.path)
+        XCTAssertEqual(r.status, 0, "run in a delegated cgroup with a pids limit: \(r)")
+        let pid = pid_t(intValue(userState(id)?["pid"]) ?? 0)
+        XCTAssertGreaterThan(pid, 0)
+        let pidsMax = Suite.cgroupValue(deleg + "/" + id, v1: "pids.max", v2: "pids.max")
+        XCTAssertEqual(pidsMax?.value, "64", "the limit is in the container's own cgroup")
+        XCTAssertTrue((readFile("/proc/\(pid)/cgroup") ?? "").contains(deleg + "/" + id), "the init is in it")
+        killAndDelete(id, pid: pid)
+        for m in Suite.cgroupMounts {
+            XCTAssertFalse(isDirectory(m + deleg + "/" + id), "delete left \(m + deleg)/\(id)")
+        }
+    }
 }

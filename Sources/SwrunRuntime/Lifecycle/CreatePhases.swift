@@ -195,7 +195,15 @@ final class ContainerCreation {
         }
         guard !cgroups.paths.isEmpty else { return }
         try cgroups.checkNotFrozen()
-        try cgroups.apply(deviceRules: try DeviceRule.rules(for: spec))
+        let deviceRules = try DeviceRule.rules(for: spec)
+        do {
+            try cgroups.apply(deviceRules: deviceRules)
+        } catch where runtime.rootlessCgroups {
+            // As runc: device rules take privileges a rootless caller lacks
+            // (v1 devices files, a BPF program), even in a cgroup delegated
+            // to it; its container only has host nodes its user may open.
+            log.debug("rootless: device rules not applied: \(error)")
+        }
         try cgroups.apply(spec.linux?.resources)
     }
 
