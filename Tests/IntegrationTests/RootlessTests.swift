@@ -335,6 +335,16 @@ final class RootlessTests: IntegrationTestCase {
         let pidsMax = Suite.cgroupValue(deleg + "/" + id, v1: "pids.max", v2: "pids.max")
         XCTAssertEqual(pidsMax?.value, "64", "the limit is in the container's own cgroup")
         XCTAssertTrue((readFile("/proc/\(pid)/cgroup") ?? "").contains(deleg + "/" + id), "the init is in it")
+        // From outside the delegated cgroup: v2 refuses the move (the common
+        // ancestor is root's), v1 takes it; exec goes on either way.
+        let e = asUser(["--debug", "exec", id, "cat", "/proc/self/cgroup"])
+        XCTAssertEqual(e.status, 0, "exec from outside the delegated cgroup: \(e)")
+        if !Suite.isRunc && Suite.cgroupMountEntries.contains(where: { $0.fsType == "cgroup2" }) {
+            XCTAssertTrue(e.stderr.contains("stays in the caller's cgroup there"), "v2 refused the move: \(e)")
+        }
+        if let v1 = lines(e.stdout).first(where: { $0.contains(":pids:") }) {
+            XCTAssertTrue(v1.hasSuffix(deleg + "/" + id), "v1 takes the exec'd process: \(e)")
+        }
         killAndDelete(id, pid: pid)
         for m in Suite.cgroupMounts {
             XCTAssertFalse(isDirectory(m + deleg + "/" + id), "delete left \(m + deleg)/\(id)")

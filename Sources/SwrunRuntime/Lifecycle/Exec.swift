@@ -119,7 +119,11 @@ extension Runtime {
         Sys.close(consoleFd)
         consoleFd = -1
         do {
-            try cgroups.add(pid: child.pid, role: "the exec process")
+            if rootlessCgroups {
+                RootlessCgroups.add(pid: child.pid, to: cgroups, role: "the exec process", log: log)
+            } else {
+                try cgroups.add(pid: child.pid, role: "the exec process")
+            }
             warmup.finish()
             PhaseTimer.mark("exec join cgroups")
             if let adj = process.oomScoreAdj { try child.setOOMScoreAdj(adj) }

@@ -48,6 +48,20 @@ enum RootlessCgroups {
         return set
     }
 
+    /// A rootless exec run from outside the container's delegated cgroup
+    /// may not move its process in everywhere (v2 asks for the common
+    /// ancestor's cgroup.procs): as runc, it joins those it may and stays
+    /// in the caller's cgroup in the others, logged in --debug.
+    static func add(pid: Int32, to driver: any CgroupDriver, role: String, log: Logger) {
+        for (h, path) in zip(driver.hierarchies, driver.paths) {
+            do {
+                try CgroupProcesses.join(pid: pid, hierarchies: [h], paths: [path], role: role)
+            } catch {
+                log.debug("rootless: \(error); it stays in the caller's cgroup there")
+            }
+        }
+    }
+
     /// Whether create goes without cgroups: nil when the caller can make
     /// them (or must, for lack of --rootless); else why, for --debug.
     /// Throws when the container needs them: limits or a cgroupsPath.
