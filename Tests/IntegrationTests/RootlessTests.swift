@@ -175,6 +175,15 @@ final class RootlessTests: IntegrationTestCase {
         sb.assertNoTrace(of: id)
     }
 
+    func testSystemdDriverAsTheUserFailsCleanly() throws {
+        try setUpRootless(args: ["true"])
+        let id = sb.newID()
+        let r = asUser(["--systemd-cgroup", "create", id])
+        XCTAssertNotEqual(r.status, 0, "no systemd user manager is used: \(r)")
+        XCTAssertTrue(r.stderr.contains("systemd"), "the error names the systemd driver: \(r)")
+        sb.assertNoTrace(of: id)
+    }
+
     func testRootlessFalseNeedsTheCgroup() throws {
         try setUpRootless(args: ["sleep", "1000"])
         let id = sb.newID()

@@ -66,7 +66,10 @@ enum RootlessCgroups {
     /// them (or must, for lack of --rootless); else why, for --debug.
     /// Throws when the container needs them: limits or a cgroupsPath.
     static func skip(_ driver: any CgroupDriver, spec: Spec, rootless: Bool) throws -> String? {
-        guard rootless, driver.kind != .systemd, let why = denied(driver.paths) else { return nil }
+        if driver.kind == .systemd && geteuid() != 0 {
+            throw RuntimeError("the systemd cgroup driver for uid \(geteuid()) (a systemd user manager) is not supported: run without --systemd-cgroup and a slice:prefix:name cgroupsPath")
+        }
+        guard rootless, let why = denied(driver.paths) else { return nil }
         let limits = limits(spec.linux?.resources)
         if !limits.isEmpty {
             throw RuntimeError("\(limits.joined(separator: ", ")): a rootless container cannot set limits without a cgroup it may write (\(why)); remove them or delegate a cgroup to uid \(geteuid())")
