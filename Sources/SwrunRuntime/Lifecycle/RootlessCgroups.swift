@@ -9,7 +9,7 @@ enum RootlessCgroups {
     /// The first cgroup file or directory the caller may not write, with
     /// why, or nil when it may make and join all of `paths`: the deepest
     /// existing directory of a missing cgroup, else its `cgroup.procs`.
-    static func denied(_ paths: [String]) -> String? {
+    static func denied(_ paths: [String]) -> RuntimeError? {
         for path in paths {
             var probe = path + "/cgroup.procs"
             if !Sys.exists(path) {
@@ -17,7 +17,7 @@ enum RootlessCgroups {
                 while probe != "/" && !Sys.exists(probe) { probe = parent(probe) }
             }
             if faccessat(AT_FDCWD, probe, W_OK, AT_EACCESS) != 0 {
-                return "`\(probe)`: " + RuntimeError("", errno: errno).description.dropFirst(2)
+                return RuntimeError("faccessat W_OK", path: probe, errno: errno)
             }
         }
         return nil
@@ -77,6 +77,6 @@ enum RootlessCgroups {
         if let path = spec.linux?.cgroupsPath, !path.isEmpty {
             throw RuntimeError("linux.cgroupsPath \"\(path)\": a rootless container cannot join or create its cgroup (\(why)); remove it to run without a cgroup")
         }
-        return why
+        return "\(why)"
     }
 }
