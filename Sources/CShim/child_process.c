@@ -53,6 +53,12 @@ void op_deathsig(struct child *c, const struct shim_step *s)
         fail_op(c, errno, "prctl PR_SET_PDEATHSIG");
 }
 
+void op_dumpable(struct child *c, const struct shim_step *s)
+{
+    if (prctl(PR_SET_DUMPABLE, s->n[0], 0, 0, 0) < 0)
+        fail_op(c, errno, "prctl PR_SET_DUMPABLE");
+}
+
 void op_personality(struct child *c, const struct shim_step *s)
 {
     if (personality((unsigned long)s->n[0]) < 0)

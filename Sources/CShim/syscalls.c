@@ -141,6 +141,20 @@ int shim_set_child_subreaper(void)
     return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0 ? -errno : 0;
 }
 
+int shim_join_user_namespace(const char *path)
+{
+    /* Non-dumpable first: in that namespace its root could otherwise
+     * ptrace this process, which is still in the host's other namespaces. */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+        return -errno;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    int r = setns(fd, CLONE_NEWUSER) < 0 ? -errno : 0;
+    close(fd);
+    return r;
+}
+
 int shim_send_fd(int sock, int fd, const char *tag)
 {
     return shim_send_with_fd(sock, fd, tag, strlen(tag) + 1);

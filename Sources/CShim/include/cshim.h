@@ -30,6 +30,9 @@ int shim_thread_count(void);
 int shim_flock(int fd, int op);
 /* waitpid() with EINTR retry; returns the pid or -errno. */
 int shim_waitpid(pid_t pid, int *status, int options);
+/* Makes this process non-dumpable and moves it into the user namespace at
+ * path (setns): 0 or -errno. For good: a process cannot go back. */
+int shim_join_user_namespace(const char *path);
 /* prctl(PR_SET_CHILD_SUBREAPER, 1): 0 or -errno. */
 int shim_set_child_subreaper(void);
 /* Starts a child (sharing our memory) that writes text to path and

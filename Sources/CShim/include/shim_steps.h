@@ -88,6 +88,8 @@
                                         the masks */ \
     X(BIND_DEVICE, op_bind_device)   /* s[0]=host node s[1]=path n[0]=mode n[1]=dev: \
                                         check the host's node is that device, bind \
-                                        it onto path (a symlink there is replaced) */
+                                        it onto path (a symlink there is replaced) */ \
+    X(DUMPABLE, op_dumpable)         /* n[0]=0|1: prctl(PR_SET_DUMPABLE); 1 lets a parent \
+                                        that is not root write the id maps */
 
 #endif

@@ -22,6 +22,9 @@ final class ContainerCreation {
     private var listenFds = 0
     private var mountinfo = ""
     private var warmup: MigrationWarmup?
+    /// Rootless without a cgroup: the hierarchies whose caller's cgroup the
+    /// container's `cgroup` mounts bind instead.
+    private var ownCgroups: [CgroupHierarchy] = []
     private(set) var record: ContainerRecord!
     private var cgroups: (any CgroupDriver)!
     private var lock: ContainerLock?
@@ -88,6 +91,10 @@ final class ContainerCreation {
         }
         try UnsupportedFeatures.check(spec)
         let ownUserNamespace = (spec.linux?.namespaces ?? []).contains { $0.type == "user" }
+        if geteuid() != 0 && !ownUserNamespace {
+            // Every mount would fail with EPERM: say what is missing instead.
+            throw RuntimeError("linux.namespaces: uid \(geteuid()) is not root: the container needs a user namespace (spec --rootless makes one)")
+        }
         if RuntimeBinarySeal.exposes(spec.process?.capabilities, ownUserNamespace: ownUserNamespace) {
             try RuntimeBinarySeal.ensure()
         }
@@ -107,7 +114,6 @@ final class ContainerCreation {
     private func publishStateDir() throws {
         mountinfo = (try? Sys.readText("/proc/self/mountinfo")) ?? ""
         let layout = CgroupLayout.detect(mountinfo: mountinfo, procCgroup: (try? Sys.readText("/proc/self/cgroup")) ?? "")
-        warmup = MigrationWarmup(layout.hierarchies)
         let ownPidNS = (spec.linux?.namespaces ?? []).contains { $0.type == "pid" && ($0.path ?? "").isEmpty }
         var record = ContainerRecord(id: id, bundle: bundle.path, rootfs: bundle.rootfs,
                                      created: Clock.rfc3339(nanos: true), owner: "",
@@ -118,6 +124,14 @@ final class ContainerCreation {
         record.memoryPolicy = spec.linux?.memoryPolicy
         record.hooks = spec.hooks
         cgroups = try layout.driver(cgroupsPath: spec.linux?.cgroupsPath, id: id, systemd: runtime.systemdCgroup)
+        if let why = try RootlessCgroups.skip(cgroups, spec: spec, rootless: runtime.rootlessCgroups) {
+            log.debug("rootless: running without a cgroup: \(why)")
+            cgroups = CgroupDrivers.make(cgroups.kind, ContainerCgroups(hierarchies: [], paths: []))
+            // The container's cgroup mounts show the caller's own cgroups, as runc's do.
+            ownCgroups = layout.hierarchies
+        } else {
+            warmup = MigrationWarmup(layout.hierarchies)
+        }
         // Recorded before they exist: should this process die half-way,
         // delete removes what it made, and only that.
         record.cgroupDriver = cgroups.kind
@@ -152,12 +166,15 @@ final class ContainerCreation {
         input.hookStateFd = hookState
         input.preserveFds = options.preserveFds
         input.listenFds = listenFds
+        if geteuid() != 0 { input.unprivilegedCaller = (geteuid(), getegid()) }
         input.rootfsParentMount = MountTable.mountPoint(containing: bundle.rootfs, mountinfo: mountinfo)
         if let uid = spec.process?.user.uid, let passwd = Passwd.read(rootfs: bundle.rootfs) {
             input.homeDirectory = Passwd.home(uid: uid, passwd: passwd)
         }
         let cgroups = self.cgroups!
-        input.cgroupBinds = zip(cgroups.hierarchies, cgroups.paths).map { h, path in
+        let hierarchies = cgroups.paths.isEmpty ? ownCgroups : cgroups.hierarchies
+        let paths = cgroups.paths.isEmpty ? ownCgroups.map { $0.mountPoint + ($0.ownPath == "/" ? "" : $0.ownPath) } : cgroups.paths
+        input.cgroupBinds = zip(hierarchies, paths).map { h, path in
             MountPlan.CgroupBind(name: h.containerName(hostHasOnlyV2: cgroups.kind == .v2 || cgroups.kind == .systemd), hostPath: path)
         }
         self.input = input
@@ -176,8 +193,17 @@ final class ContainerCreation {
             // Another process made or removed one meanwhile.
             try store.save(record)
         }
+        guard !cgroups.paths.isEmpty else { return }
         try cgroups.checkNotFrozen()
-        try cgroups.apply(deviceRules: try DeviceRule.rules(for: spec))
+        let deviceRules = try DeviceRule.rules(for: spec)
+        do {
+            try cgroups.apply(deviceRules: deviceRules)
+        } catch where runtime.rootlessCgroups {
+            // As runc: device rules take privileges a rootless caller lacks
+            // (v1 devices files, a BPF program), even in a cgroup delegated
+            // to it; its container only has host nodes its user may open.
+            log.debug("rootless: device rules not applied: \(error)")
+        }
         try cgroups.apply(spec.linux?.resources)
     }
 

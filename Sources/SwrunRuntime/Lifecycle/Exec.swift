@@ -84,7 +84,15 @@ extension Runtime {
             let home = Passwd.read(rootfs: record.rootfs).flatMap { Passwd.home(uid: process.user.uid, passwd: $0) }
             process.env = (process.env ?? []) + ["HOME=" + (home ?? "/")]
         }
-        let plan = try ExecPlanCompiler.compile(process, target: ExecTarget(initPid: initPid, namespaces: namespaces),
+        // A caller that is not root may not enter the container's pid
+        // namespace for the clone (that takes CAP_SYS_ADMIN in its own user
+        // namespace): it joins the container's user namespace first, whose
+        // owner has every capability there, and the process inherits it.
+        let joinsUser = namespaces.contains { $0.type == "user" }
+        let parentJoinsUser = geteuid() != 0 && joinsUser && namespaces.contains { $0.type == "pid" }
+        var target = ExecTarget(initPid: initPid, namespaces: namespaces.filter { !parentJoinsUser || $0.type != "user" })
+        target.setgroupsDenied = joinsUser && (try? Sys.readText("/proc/\(initPid)/setgroups"))?.trimmed == "deny"
+        let plan = try ExecPlanCompiler.compile(process, target: target,
                                                 preserveFds: options.preserveFds,
                                                 seccomp: try record.seccomp.map(SeccompCompiler.compile),
                                                 personality: record.personality, memoryPolicy: record.memoryPolicy)
@@ -102,12 +110,20 @@ extension Runtime {
         // On v2 the process is born in the container's cgroup.
         let cgroupFd = cgroups.openCloneTarget()
         defer { Sys.close(cgroupFd) }
+        if parentJoinsUser {
+            try check(shim_join_user_namespace("/proc/\(initPid)/ns/user"), "join the container's user namespace",
+                      path: "/proc/\(initPid)/ns/user")
+        }
         let child = try ExecProcess.spawn(plan, consoleFd: consoleFd, cgroupFd: cgroupFd)
         PhaseTimer.mark("exec clone")
         Sys.close(consoleFd)
         consoleFd = -1
         do {
-            try cgroups.add(pid: child.pid, role: "the exec process")
+            if rootlessCgroups {
+                RootlessCgroups.add(pid: child.pid, to: cgroups, role: "the exec process", log: log)
+            } else {
+                try cgroups.add(pid: child.pid, role: "the exec process")
+            }
             warmup.finish()
             PhaseTimer.mark("exec join cgroups")
             if let adj = process.oomScoreAdj { try child.setOOMScoreAdj(adj) }

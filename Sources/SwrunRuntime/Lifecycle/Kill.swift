@@ -55,6 +55,7 @@ extension Runtime {
     /// the caller made beforehand, which others may share, only those in
     /// the container's own pid namespace (none can be told apart without).
     func containerPids(_ record: ContainerRecord) -> [Int32] {
+        if record.cgroupPaths.isEmpty { return Runtime.pidNamespaceMembers(record) }
         let driver = Runtime.cgroupDriver(of: record)
         let shared = driver.cgroups.sharedPaths
         var pids = Set(driver.pids(in: driver.cgroups.madePaths))
@@ -63,5 +64,14 @@ extension Runtime {
             for p in driver.pids(in: shared) where Sys.fileIdentity("/proc/\(p)/ns/pid") == ns { pids.insert(p) }
         }
         return pids.sorted()
+    }
+
+    /// A container without a cgroup (rootless): the processes in its own
+    /// pid namespace, found through /proc; without one, just the init.
+    static func pidNamespaceMembers(_ record: ContainerRecord) -> [Int32] {
+        guard let initPid = record.pid, StatusResolver.initAlive(record) else { return [] }
+        guard record.ownPidNamespace, let ns = Sys.fileIdentity("/proc/\(initPid)/ns/pid") else { return [initPid] }
+        let pids = ((try? Sys.listDirectory("/proc")) ?? []).compactMap(Int32.init)
+        return pids.filter { Sys.fileIdentity("/proc/\($0)/ns/pid") == ns }.sorted()
     }
 }

@@ -7,6 +7,8 @@ extension Runtime {
         defer { lock.release() }
         let record = try store.load(id)
         switch Runtime.status(of: record) {
+        case .running where record.cgroupPaths.isEmpty:
+            throw RuntimeError("container \(id) has no cgroup (rootless, without cgroup permissions): it cannot be paused")
         case .running: try Runtime.cgroupDriver(of: record).freeze()
         case .paused: throw RuntimeError("container \(id) is already paused")
         case let s: throw RuntimeError("container \(id) is not running: \(s.rawValue)")

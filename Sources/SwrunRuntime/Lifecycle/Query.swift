@@ -1,4 +1,5 @@
 import OCI
+import Glibc
 
 extension Runtime {
     /// The OCI state of a container, with runc's extra fields.
@@ -12,6 +13,15 @@ extension Runtime {
     /// Every container under the root whose state can be read.
     public func list() -> [ContainerState] {
         store.ids().compactMap { id in (try? store.load(id)).map(Runtime.ociState) }
+    }
+
+    /// Who owns the container's directory, as runc's `list` shows it: the
+    /// host's name for the uid, else `#UID` (a rootless user's containers
+    /// are theirs, not root's).
+    public func ownerName(id: String) -> String {
+        var st = stat()
+        guard stat(store.directory(id), &st) == 0 else { return "" }
+        return Passwd.read(rootfs: "/").flatMap { Passwd.name(uid: st.st_uid, passwd: $0) } ?? "#\(st.st_uid)"
     }
 
     /// The process config.json gave the container, which `exec` with a

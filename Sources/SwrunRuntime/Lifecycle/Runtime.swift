@@ -6,10 +6,20 @@ public struct Runtime {
     let store: StateStore
     public let log: Logger
     public let systemdCgroup: Bool
+    /// `--rootless` (runc's rootless cgroup manager): a new container whose
+    /// cgroups the caller may not make, with no `linux.cgroupsPath` and no
+    /// limits, runs without them.
+    public let rootlessCgroups: Bool
 
-    public init(root: String, log: Logger, systemdCgroup: Bool = false) {
-        self.store = StateStore(root: root)
+    /// `stickyRoot`: the root is the $XDG_RUNTIME_DIR default, made 01700
+    /// (runc's rule: the XDG spec prunes what is not sticky).
+    public init(root: String, log: Logger, systemdCgroup: Bool = false, rootlessCgroups: Bool = false,
+                stickyRoot: Bool = false) {
+        var store = StateStore(root: root)
+        if stickyRoot { store.rootMode = 0o1700 }
+        self.store = store
         self.log = log
         self.systemdCgroup = systemdCgroup
+        self.rootlessCgroups = rootlessCgroups
     }
 }

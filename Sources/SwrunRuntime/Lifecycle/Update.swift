@@ -12,6 +12,10 @@ extension Runtime {
         if let d = resources.devices, !d.isEmpty {
             throw RuntimeError("linux.resources.devices: update of device rules is not supported")
         }
+        let limits = RootlessCgroups.limits(resources)
+        if record.cgroupPaths.isEmpty && !limits.isEmpty {
+            throw RuntimeError("\(limits.joined(separator: ", ")): the container has no cgroup (rootless, without cgroup permissions): no limit can be set")
+        }
         try Runtime.cgroupDriver(of: record).update(resources)
     }
 }

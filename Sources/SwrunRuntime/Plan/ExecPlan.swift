@@ -10,6 +10,8 @@ public struct ExecTarget {
     /// Namespaces of the init that differ from ours, as (type, flag):
     /// the ones the new process joins.
     public var namespaces: [(type: String, flag: Int32)]
+    /// The init's user namespace, joined, denies setgroups (rootless).
+    public var setgroupsDenied = false
 }
 
 /// Compiles the plan of a process joining a running container: the
@@ -51,7 +53,8 @@ public enum ExecPlanCompiler {
         s.append(.setsid)
         if let p = personality { s.append(try ProcessScheduling.personalityStep(p)) }
         if let m = memoryPolicy { s.append(try ProcessScheduling.memoryPolicyStep(m)) }
-        s += try InitPlanCompiler.processSteps(process, env: plan.env, preserveFds: preserveFds, seccomp: seccomp)
+        s += try InitPlanCompiler.processSteps(process, env: plan.env, preserveFds: preserveFds, seccomp: seccomp,
+                                               setgroupsDenied: target.setgroupsDenied)
         s += InitPlanCompiler.lateSeccomp(process, seccomp)
         s.append(.exec)
         plan.steps = s

@@ -17,6 +17,10 @@ public struct InitPlan: Equatable {
     /// the parent before clone instead of by clone itself.
     public var timeOffsets: String?
     public var gidMappings: [LinuxIDMapping] = []
+    /// The parent writes "deny" to the namespace's `setgroups` before its
+    /// gid map (a caller that is not root mapping its own gid); the
+    /// process then keeps its supplementary groups.
+    public var setgroupsDenied = false
 
     public var newUserNamespace: Bool { cloneFlags & NamespaceKinds.newuser != 0 }
     public var newPidNamespace: Bool { cloneFlags & NamespaceKinds.newpid != 0 }
@@ -44,6 +48,9 @@ public struct InitPlanInput {
     /// The fd (inherited by the child) the parent writes the hooks' state
     /// JSON to; needed with createContainer or startContainer hooks.
     public var hookStateFd: Int32 = -1
+    /// The caller's ids when it is not root: a new user namespace's maps
+    /// are then written as `IDMapWriter` can.
+    public var unprivilegedCaller: (uid: UInt32, gid: UInt32)?
     public var sourceKind: (String) -> MountTargetKind?
 
     public init(spec: Spec, bundle: String, rootfs: String, fifoPath: String,
@@ -77,8 +84,17 @@ public enum InitPlanCompiler {
             plan.env += ["LISTEN_FDS=\(input.listenFds)", "LISTEN_PID=1"]
         }
         let ns = try namespaces(linux, into: &plan)
+        if ns.new & NamespaceKinds.newuser != 0 {
+            plan.setgroupsDenied = IDMapWriter.deniesSetgroups(plan.gidMappings, caller: input.unprivilegedCaller)
+        }
 
         var s: [Step] = [.deathSignal(9), .syncWait]
+        if ns.new & NamespaceKinds.newuser != 0 && input.unprivilegedCaller != nil {
+            // swrun made the init non-dumpable, so its /proc files are
+            // root's: a parent that is not root could not write its maps.
+            // Nothing but the caller's own processes can reach it meanwhile.
+            s = [.deathSignal(9), .dumpable(true), .syncWait, .dumpable(false)]
+        }
         if ns.new & NamespaceKinds.newuser != 0 {
             if plan.gidMappings.contains(where: { $0.containerID == 0 }) { s.append(.setresgid(0)) }
             if plan.uidMappings.contains(where: { $0.containerID == 0 }) { s.append(.setresuid(0)) }
@@ -88,7 +104,7 @@ public enum InitPlanCompiler {
         }
         s.append(.setsid)
 
-        let rootfs = try rootfsSteps(input, linux: linux, userNS: ns.user)
+        let rootfs = try rootfsSteps(input, linux: linux, userNS: ns.user, newUserNS: ns.new & NamespaceKinds.newuser != 0)
         for (i, field) in rootfs.fields { plan.stepFields[s.count + i] = field }
         s += rootfs.steps
         s += try containerSettingSteps(spec, linux: linux)
@@ -102,7 +118,7 @@ public enum InitPlanCompiler {
         let ownMountNS = linux.namespace(.mount) != nil
         let late = try deferredReadonlySteps(spec, into: &plan, at: s.count)
         s += try processSteps(process, env: plan.env, preserveFds: input.listenFds + input.preserveFds, seccomp: seccomp,
-                              console: ownMountNS, afterTerminal: late)
+                              console: ownMountNS, afterTerminal: late, setgroupsDenied: plan.setgroupsDenied)
         s.append(.waitExecFifo(path: input.fifoPath))
         s += lateSeccomp(process, seccomp)
         // Inside the container, right before the process: paths are the
@@ -200,7 +216,7 @@ public enum InitPlanCompiler {
     /// late read-only remounts).
     static func processSteps(_ process: Process, env: [String], preserveFds: Int,
                              seccomp: SeccompCompiler.Program?, console: Bool = false,
-                             afterTerminal: [Step] = []) throws -> [Step] {
+                             afterTerminal: [Step] = [], setgroupsDenied: Bool = false) throws -> [Step] {
         let argv0 = process.args?.first ?? ""
         var s: [Step] = []
         if process.terminal == true {
@@ -229,7 +245,7 @@ public enum InitPlanCompiler {
         // (so a directory only root reaches works), retried as the
         // process's user, before its capabilities, if that was refused.
         s.append(.chdir(process.cwd))
-        s += try credentialSteps(process, afterUidChange: [.chdir(process.cwd, asUser: true)])
+        s += try credentialSteps(process, afterUidChange: [.chdir(process.cwd, asUser: true)], setgroupsDenied: setgroupsDenied)
         if process.noNewPrivileges == true { s.append(.noNewPrivileges) }
         s.append(.umask(process.user.umask ?? 0o022))
         let pathVar = env.last { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) } ?? defaultPath
@@ -280,7 +296,8 @@ public enum InitPlanCompiler {
         return s
     }
 
-    static func rootfsSteps(_ input: InitPlanInput, linux: Linux, userNS: Bool) throws -> (steps: [Step], fields: [Int: String]) {
+    static func rootfsSteps(_ input: InitPlanInput, linux: Linux, userNS: Bool,
+                            newUserNS: Bool = false) throws -> (steps: [Step], fields: [Int: String]) {
         var fields: [Int: String] = [:]
         var configured: UInt?
         if let p = linux.rootfsPropagation, !p.isEmpty {
@@ -293,9 +310,14 @@ public enum InitPlanCompiler {
         mounts.rootfs = input.rootfs
         mounts.cgroupBinds = input.cgroupBinds
         if userNS { mounts.containerMappings = (linux.uidMappings ?? [], linux.gidMappings ?? []) }
-        mounts.openSourcesBeforeUserNamespace = userNS
+        // An unprivileged caller reaches no more than the init it maps to
+        // itself, and its own mount namespace locks the host's flags: only
+        // root opens the sources first (it could not make the helper's
+        // namespaces anyway).
+        mounts.openSourcesBeforeUserNamespace = userNS && input.unprivilegedCaller == nil
         var devIsBound = false
         for (i, m) in (input.spec.mounts ?? []).enumerated() {
+            let m = newUserNS ? UserNamespaceMounts.adjust(m, linux: linux) : m
             for step in try mounts.steps(for: m, index: i) {
                 fields[s.count] = "mounts[\(i)]"
                 s.append(step)
@@ -333,7 +355,8 @@ public enum InitPlanCompiler {
 
     /// Bounding set first (it needs CAP_SETPCAP), then the uid change with
     /// capabilities kept (and `afterUidChange`), then the final sets.
-    static func credentialSteps(_ process: Process, afterUidChange: [Step] = []) throws -> [Step] {
+    static func credentialSteps(_ process: Process, afterUidChange: [Step] = [],
+                                setgroupsDenied: Bool = false) throws -> [Step] {
         var s: [Step] = []
         let caps = process.capabilities
         if let caps {
@@ -341,7 +364,11 @@ public enum InitPlanCompiler {
                                        lastCap: Capabilities.lastCap))
             s.append(.keepCaps(true))
         }
-        s.append(.setgroups(process.user.additionalGids ?? []))
+        if !setgroupsDenied {
+            s.append(.setgroups(process.user.additionalGids ?? []))
+        } else if let gids = process.user.additionalGids, !gids.isEmpty {
+            throw RuntimeError("process.user.additionalGids: the user namespace denies setgroups (its gid map is the caller's own gid, written without newgidmap): no additional groups can be set")
+        }
         s.append(.setresgid(process.user.gid))
         s.append(.setresuid(process.user.uid))
         s += afterUidChange

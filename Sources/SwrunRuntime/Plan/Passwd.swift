@@ -12,6 +12,15 @@ public enum Passwd {
         return nil
     }
 
+    /// The name of `uid` in a passwd file.
+    public static func name(uid: UInt32, passwd: String) -> String? {
+        for line in passwd.split(separator: "\n") {
+            let f = line.split(separator: ":", omittingEmptySubsequences: false)
+            if f.count >= 3, UInt32(f[2]) == uid, !f[0].isEmpty { return String(f[0]) }
+        }
+        return nil
+    }
+
     static func read(rootfs: String) -> String? {
         guard let root = try? Sys.open(rootfs, O_PATH | O_DIRECTORY) else { return nil }
         defer { Sys.close(root) }

@@ -254,6 +254,7 @@ final class LoweredPlan {
         switch step {
         case .syncWait: op(SHIM_OP_SYNC_WAIT)
         case let .deathSignal(sig): op(SHIM_OP_DEATHSIG); c.n.0 = Int64(sig)
+        case let .dumpable(on): op(SHIM_OP_DUMPABLE); c.n.0 = on ? 1 : 0
         case let .setns(path, type):
             op(SHIM_OP_SETNS)
             c.n.0 = forChild(try openFd(path, O_RDONLY))

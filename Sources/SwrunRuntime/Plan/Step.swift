@@ -7,6 +7,7 @@ import OCI
 public enum Step: Equatable {
     case syncWait
     case deathSignal(Int32)
+    case dumpable(Bool)
     case setns(path: String, type: Int32)
     case unshare(flags: Int32)
     /// Sets the propagation of a host mount (`/`, or the rootfs's parent).
@@ -112,6 +113,7 @@ extension Step: CustomStringConvertible {
         switch self {
         case .syncWait: return "wait for the parent"
         case .deathSignal: return "set the parent-death signal"
+        case let .dumpable(on): return on ? "make the init dumpable for its id maps" : "make the init non-dumpable again"
         case let .setns(path, _): return "join namespace \(path)"
         case let .unshare(flags): return "unshare \(NamespaceKinds.names(cloneFlags: flags))"
         case let .hostPropagation(path, flags): return "set propagation of \(path) to \(MountFlags.describe(flags))"

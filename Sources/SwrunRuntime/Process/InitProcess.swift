@@ -17,19 +17,7 @@ struct InitProcess {
     func writeIDMaps() throws {
         let plan = child.plan
         guard plan.newUserNamespace else { return }
-        func render(_ m: [LinuxIDMapping]) -> String {
-            m.map { "\($0.containerID) \($0.hostID) \($0.size)\n" }.joined()
-        }
-        do {
-            try Sys.writeExisting("/proc/\(pid)/uid_map", render(plan.uidMappings))
-        } catch let e as RuntimeError {
-            throw RuntimeError("write linux.uidMappings to", path: "/proc/\(pid)/uid_map", errno: e.errno)
-        }
-        do {
-            try Sys.writeExisting("/proc/\(pid)/gid_map", render(plan.gidMappings))
-        } catch let e as RuntimeError {
-            throw RuntimeError("write linux.gidMappings to", path: "/proc/\(pid)/gid_map", errno: e.errno)
-        }
+        try IDMapWriter.write(pid: pid, uids: plan.uidMappings, gids: plan.gidMappings, denySetgroups: plan.setgroupsDenied)
     }
 
     /// Lets the init run on to its next wait step (the plan has up to

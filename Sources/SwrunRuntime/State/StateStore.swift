@@ -8,6 +8,9 @@ import CShim
 /// flock on the container directory itself.
 public struct StateStore {
     public let root: String
+    /// The mode a missing root is made with: 01700 under
+    /// $XDG_RUNTIME_DIR, whose sticky files are not pruned.
+    var rootMode: mode_t = 0o700
 
     public init(root: String) { self.root = root }
 
@@ -63,7 +66,7 @@ public struct StateStore {
         var path = ""
         for comp in root.split(separator: "/") {
             path += "/" + comp
-            if Glibc.mkdir(path, path == root || path + "/" == root ? 0o700 : 0o755) < 0 && errno != EEXIST {
+            if Glibc.mkdir(path, path == root || path + "/" == root ? rootMode : 0o755) < 0 && errno != EEXIST {
                 throw RuntimeError("create state root", path: path, errno: errno)
             }
         }

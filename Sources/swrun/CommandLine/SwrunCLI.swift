@@ -11,12 +11,12 @@ enum SwrunCLI {
     ]
 
     static let globalFlags: [FlagSpec] = [
-        .value("--root", help: "root directory for storage of container state (default: \"/run/swrun\")"),
+        .value("--root", help: "root directory for storage of container state (default: \"/run/swrun\", or \"$XDG_RUNTIME_DIR/swrun\" for a user other than root)"),
         .value("--log", help: "set the log file to write swrun logs to (default is stderr)"),
         .value("--log-format", help: "set the log format ('text' (default), or 'json')"),
         .bool("--debug", help: "enable debug logging"),
         .bool("--systemd-cgroup", help: "use systemd for cgroups (not supported)"),
-        .value("--rootless", help: "ignore cgroup permission errors ('true', 'false', or 'auto')"),
+        .value("--rootless", help: "ignore cgroup permission errors ('true', 'false', or 'auto' (default))"),
         .value("--criu", help: "path to the criu binary (checkpoint/restore is not supported)"),
         .bool("--version", "-v", help: "print the version"),
         .bool("--help", "-h", help: "show help"),
@@ -44,6 +44,7 @@ enum SwrunCLI {
             global.logPath = parsed.string("--log")
             global.debug = parsed.bool("--debug")
             global.systemdCgroup = parsed.bool("--systemd-cgroup")
+            global.rootless = try Rootless.parse(parsed.string("--rootless"))
             if let f = parsed.string("--log-format") {
                 guard let format = Logger.Format(rawValue: f) else {
                     throw UsageError("--log-format: invalid value \"\(f)\": want text or json")

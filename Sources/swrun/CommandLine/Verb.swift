@@ -46,15 +46,20 @@ extension String {
 
 /// The flags given before the verb, and the runtime they select.
 struct GlobalOptions {
-    var root = "/run/swrun"
+    /// `--root`, made absolute; nil: `Rootless.stateRoot()` picks one.
+    var root: String?
     var logPath: String?
     var logFormat = Logger.Format.text
     var debug = false
     var systemdCgroup = false
+    /// `--rootless`: nil is auto.
+    var rootless: Bool?
     var log = Logger.none
 
-    func runtime() -> Runtime {
-        Runtime(root: root, log: log, systemdCgroup: systemdCgroup)
+    func runtime() throws -> Runtime {
+        let (path, xdg) = try root.map { ($0, false) } ?? Rootless.stateRoot()
+        return Runtime(root: path, log: log, systemdCgroup: systemdCgroup,
+                       rootlessCgroups: Rootless.cgroups(flag: rootless, systemd: systemdCgroup), stickyRoot: xdg)
     }
 }
 

@@ -29,7 +29,7 @@ enum ExecVerb: Verb {
 
     static func run(_ args: ParsedArguments, _ global: GlobalOptions) throws -> Int32 {
         guard let id = args.positionals.first else { throw UsageError("exec: requires the container id") }
-        let runtime = global.runtime()
+        let runtime = try global.runtime()
         var options = ExecOptions(process: try process(args, id: id, runtime: runtime))
         options.consoleSocket = args.string("--console-socket")
         options.detach = args.bool("--detach")

@@ -11,7 +11,8 @@ enum ListVerb: Verb {
 
     static func run(_ args: ParsedArguments, _ global: GlobalOptions) throws -> Int32 {
         guard args.positionals.isEmpty else { throw UsageError("list: takes no arguments") }
-        let states = global.runtime().list()
+        let runtime = try global.runtime()
+        let states = runtime.list()
         let format = args.string("--format") ?? "table"
         if args.bool("--quiet") {
             Output.write(states.map { $0.id + "\n" }.joined())
@@ -21,17 +22,17 @@ enum ListVerb: Verb {
         case "json":
             Output.write(String(decoding: encodeJSONCompact(states), as: UTF8.self) + "\n")
         case "table":
-            Output.write(table(states))
+            Output.write(table(states, owner: runtime.ownerName))
         default:
             throw UsageError("list: invalid format \"\(format)\": want table or json")
         }
         return 0
     }
 
-    static func table(_ states: [ContainerState]) -> String {
+    static func table(_ states: [ContainerState], owner: (String) -> String) -> String {
         let header = ["ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"]
         let rows = states.map { s in
-            [s.id, "\(s.pid ?? 0)", s.status.rawValue, s.bundle, s.created ?? "", (s.owner ?? "").isEmpty ? "root" : s.owner!]
+            [s.id, "\(s.pid ?? 0)", s.status.rawValue, s.bundle, s.created ?? "", owner(s.id)]
         }
         var widths = header.map(\.count)
         for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
