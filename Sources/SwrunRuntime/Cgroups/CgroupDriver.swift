@@ -67,6 +67,13 @@ extension CgroupDriver {
         try ResourceApplier(hierarchies: hierarchies, paths: paths).apply(resources, updating: true)
     }
 
+    /// How a `cgroup` mount shows each hierarchy inside the container.
+    public var containerBinds: [MountPlan.CgroupBind] {
+        zip(hierarchies, paths).map { h, path in
+            MountPlan.CgroupBind(name: h.containerName(hostHasOnlyV2: kind == .v2 || kind == .systemd), hostPath: path)
+        }
+    }
+
     /// Pids in all the container's cgroups.
     public func pids() -> [Int32] { CgroupProcesses.pids(paths) }
 

@@ -79,26 +79,7 @@ final class ContainerCreation {
 
     /// Reads config.json and checks what needs no side effect.
     private func loadBundle() throws {
-        bundle = try Bundle.load(options.bundle)
-        for property in bundle.unknownProperties {
-            log.warnUser("config.json: \(property): unknown property, ignored")
-        }
-        for warning in capabilityWarnings(spec.process?.capabilities, at: "process.capabilities") {
-            log.warnUser("config.json: \(warning)")
-        }
-        try UnsupportedFeatures.check(spec)
-        let ownUserNamespace = (spec.linux?.namespaces ?? []).contains { $0.type == "user" }
-        if RuntimeBinarySeal.exposes(spec.process?.capabilities, ownUserNamespace: ownUserNamespace) {
-            try RuntimeBinarySeal.ensure()
-        }
-        let terminal = spec.process?.terminal == true
-        if !terminal && options.consoleSocket != nil {
-            throw RuntimeError("--console-socket: only valid when process.terminal is true")
-        }
-        if terminal && options.consoleSocket == nil && !options.proxyTerminal {
-            throw RuntimeError("process.terminal: a terminal needs --console-socket")
-        }
-        try CgroupPathResolver.validate(spec.linux?.cgroupsPath, id: id, systemd: runtime.systemdCgroup)
+        bundle = try runtime.loadCheckedBundle(options, id: id)
         listenFds = SocketActivation.fdCount()
         try runtime.checkPreservedFds(options.preserveFds, after: listenFds)
     }
@@ -108,22 +89,7 @@ final class ContainerCreation {
         mountinfo = (try? Sys.readText("/proc/self/mountinfo")) ?? ""
         let layout = CgroupLayout.detect(mountinfo: mountinfo, procCgroup: (try? Sys.readText("/proc/self/cgroup")) ?? "")
         warmup = MigrationWarmup(layout.hierarchies)
-        let ownPidNS = (spec.linux?.namespaces ?? []).contains { $0.type == "pid" && ($0.path ?? "").isEmpty }
-        var record = ContainerRecord(id: id, bundle: bundle.path, rootfs: bundle.rootfs,
-                                     created: Clock.rfc3339(nanos: true), owner: "",
-                                     annotations: spec.annotations, ownPidNamespace: ownPidNS)
-        record.process = spec.process
-        record.seccomp = spec.linux?.seccomp
-        record.personality = spec.linux?.personality
-        record.memoryPolicy = spec.linux?.memoryPolicy
-        record.hooks = spec.hooks
-        cgroups = try layout.driver(cgroupsPath: spec.linux?.cgroupsPath, id: id, systemd: runtime.systemdCgroup)
-        // Recorded before they exist: should this process die half-way,
-        // delete removes what it made, and only that.
-        record.cgroupDriver = cgroups.kind
-        record.cgroupPaths = cgroups.paths
-        record.createdCgroupDirs = cgroups.missingDirectories()
-        self.record = record
+        (record, cgroups) = try runtime.firstRecord(id: id, bundle: bundle, layout: layout)
         lock = try store.create(record)
         let (store, id) = (store, id)
         rollback.add("remove the state dir") { store.remove(id) }
@@ -156,10 +122,7 @@ final class ContainerCreation {
         if let uid = spec.process?.user.uid, let passwd = Passwd.read(rootfs: bundle.rootfs) {
             input.homeDirectory = Passwd.home(uid: uid, passwd: passwd)
         }
-        let cgroups = self.cgroups!
-        input.cgroupBinds = zip(cgroups.hierarchies, cgroups.paths).map { h, path in
-            MountPlan.CgroupBind(name: h.containerName(hostHasOnlyV2: cgroups.kind == .v2 || cgroups.kind == .systemd), hostPath: path)
-        }
+        input.cgroupBinds = cgroups.containerBinds
         self.input = input
         plan = try InitPlanCompiler.compile(input)
     }
@@ -169,16 +132,7 @@ final class ContainerCreation {
         rollback.add("remove the cgroups create made") { [unowned self] in
             self.cgroups.undoCreate(self.record.createdCgroupDirs)
         }
-        let planned = record.createdCgroupDirs
-        record.createdCgroupDirs = []
-        record.createdCgroupDirs = try cgroups.create()
-        if Set(record.createdCgroupDirs) != Set(planned) {
-            // Another process made or removed one meanwhile.
-            try store.save(record)
-        }
-        try cgroups.checkNotFrozen()
-        try cgroups.apply(deviceRules: try DeviceRule.rules(for: spec))
-        try cgroups.apply(spec.linux?.resources)
+        try runtime.makeCgroups(cgroups, record: &record, spec: spec)
     }
 
     private func clone() throws {
