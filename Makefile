@@ -33,7 +33,7 @@ docker-test: build
 # The cgroup-v2 + systemd guest (scripts/vm/): the tests that depend on the
 # host's cgroup layout, run there with the binaries built here.
 # VM_TESTS=all runs the whole suite in the guest.
-VM_TESTS ?= IntegrationTests.SystemdCgroupTests,IntegrationTests.CgroupTests,IntegrationTests.CgroupLifecycleTests,IntegrationTests.ResourceZeroTests,IntegrationTests.SharedCgroupTests,IntegrationTests.FaultInjectionTests,RuntimeTests.FreezerV2KernelTests
+VM_TESTS ?= IntegrationTests.SystemdCgroupTests,IntegrationTests.CgroupTests,IntegrationTests.CgroupLifecycleTests,IntegrationTests.ResourceZeroTests,IntegrationTests.SharedCgroupTests,IntegrationTests.FaultInjectionTests,IntegrationTests.CheckpointTests,RuntimeTests.FreezerV2KernelTests
 vm-test: build
 	$(SWIFT) build --build-tests
 	sh scripts/vm/run.sh 'SWRUN_BIN=$(BIN) unshare --mount --propagation private .build/debug/swrunPackageTests.xctest $(if $(filter all,$(VM_TESTS)),,$(VM_TESTS))'

@@ -49,6 +49,10 @@ struct shim_hook_result {
 };
 int shim_run_hook(const char *path, char *const argv[], char *const envp[], int state_fd, int timeout_s,
                   struct shim_hook_result *res);
+/* Starts path (no PATH search) with argv and envp, fds[i] as its fd i
+ * (-1: fd i as inherited), an empty signal mask and default dispositions:
+ * the pid or -errno. At most 64 fds. */
+pid_t shim_spawn_fds(const char *path, char *const argv[], char *const envp[], const int *fds, int nfds);
 /* rename(2) that fails with -EEXIST instead of replacing `to`. */
 int shim_rename_noreplace(const char *from, const char *to);
 

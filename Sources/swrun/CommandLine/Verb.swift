@@ -51,6 +51,8 @@ struct GlobalOptions {
     var logFormat = Logger.Format.text
     var debug = false
     var systemdCgroup = false
+    /// `--criu`: the CRIU binary for checkpoint and restore.
+    var criu: String?
     var log = Logger.none
 
     func runtime() -> Runtime {
