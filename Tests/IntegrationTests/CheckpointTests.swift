@@ -128,6 +128,9 @@ final class CheckpointTests: IntegrationTestCase {
     func testCheckpointAndRestoreKeepCountingFromMemory() throws {
         try requireCriu()
         let (sb, id, before, after) = try makeCriuSandbox()
+        // A host directory bound in: an external mount for CRIU.
+        try writeFile(sb.hostDir + "/marker", "from the host\n")
+        sb.bundle.mounts += [["destination": "/data", "type": "bind", "source": sb.hostDir, "options": ["rbind", "rw"]]]
         _ = try startCounter(sb, id, stdio: before)
         let pid = sb.statePid(id) ?? 0
         checkpoint(sb, id, images: sb.dir + "/images")
@@ -136,11 +139,15 @@ final class CheckpointTests: IntegrationTestCase {
         sb.assertNoTrace(of: id)
         XCTAssertTrue(fileExists(sb.dir + "/images/descriptors.json"))
         let last = numbers(from: before.output.read, timeout: 0.5).last ?? 0
+        XCTAssertEqual(rmdir(sb.bundle.rootfs + "/data"), 0, "restore makes the mount point again")
 
-        try restore(sb, id, images: sb.dir + "/images", stdio: after)
+        try restore(sb, id, images: sb.dir + "/images", stdio: after, extra: ["--pid-file", sb.dir + "/restored.pid"])
+        XCTAssertEqual(readFile(sb.dir + "/restored.pid").map(trimmed), sb.statePid(id).map { "\($0)" })
         let resumed = numbers(from: after.output.read, atLeast: 3)
         XCTAssertGreaterThanOrEqual(resumed.count, 3, "the restored counter writes to the restoring caller's stdout pipe")
         XCTAssertEqual(resumed.first, last + 1, "counting goes on from memory (\(last) before): \(resumed)")
+        let cat = sb.swrun(["exec", id, "cat", "/data/marker"])
+        XCTAssertEqual(trimmed(cat.stdout), "from the host", "the bind mount is back: \(cat)")
         assertRestoredContainerWorks(sb, id)
     }
 
@@ -187,6 +194,23 @@ final class CheckpointTests: IntegrationTestCase {
         let resumed = numbers(from: after.output.read, atLeast: 2)
         XCTAssertEqual(resumed.first, last + 1, "restored from the pre-dump's pages plus the dump: \(resumed)")
         assertRestoredContainerWorks(sb, id)
+    }
+
+    func testForegroundRestoreWaitsForTheContainerAndDeletesIt() throws {
+        try requireCriu()
+        let (sb, id, before, after) = try makeCriuSandbox()
+        _ = try startCounter(sb, id, stdio: before)
+        checkpoint(sb, id, images: sb.dir + "/images")
+        try sb.prepare(id)
+        let p = try sb.spawnSwrun(["restore", "--bundle", sb.bundle.path, "--image-path", sb.dir + "/images", id],
+                                  fds: after.fds)
+        XCTAssertFalse(numbers(from: after.output.read, atLeast: 2, timeout: 60).isEmpty, "restored and counting")
+        XCTAssertNil(p.poll(), "restore stays in the foreground while the container runs")
+        XCTAssertEqual(sb.status(id), "running")
+        XCTAssertSucceeds(sb.swrun(["kill", id, "KILL"]))
+        let r = p.wait(timeout: 20)
+        XCTAssertEqual(r.status, 137, "the container's status, as run gives it: \(r)")
+        sb.assertNoTrace(of: id)
     }
 
     func testTerminalContainerGetsANewPtyThroughTheConsoleSocket() throws {

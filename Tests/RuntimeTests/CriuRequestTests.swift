@@ -103,6 +103,30 @@ final class CriuRequestTests: XCTestCase {
         XCTAssertFalse(Sys.exists(dir + "/none"))
     }
 
+    func testRestoreMakesMountPointsInsideTheRootfsOnly() throws {
+        let dir = try makeTemporaryDirectory("criu-mp")
+        defer { Sys.removeTree(dir) }
+        let rootfs = dir + "/rootfs", outside = dir + "/outside"
+        try Sys.mkdir(rootfs, 0o755)
+        try Sys.writeAtomic(dir + "/a-file", [])
+        symlink(outside, rootfs + "/evil")  // absolute: resolved inside the rootfs
+        try CriuMountPoints.make([Mount(destination: "/data/sub", type: "bind", source: dir),
+                                  Mount(destination: "/etc/resolv.conf", type: "bind", source: "a-file"),
+                                  Mount(destination: "/evil/x", type: "bind", source: dir),
+                                  Mount(destination: "/run", type: "tmpfs", source: "tmpfs"),
+                                  Mount(destination: "/run/below", type: "bind", source: dir),
+                                  Mount(destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup")],
+                                 rootfs: rootfs, bundle: dir)
+        XCTAssertTrue(Sys.isDirectory(rootfs + "/data/sub"))
+        XCTAssertTrue(Sys.exists(rootfs + "/etc/resolv.conf") && !Sys.isDirectory(rootfs + "/etc/resolv.conf"),
+                      "a file for a file source (relative to the bundle)")
+        XCTAssertTrue(Sys.isDirectory(rootfs + outside + "/x"), "the symlink is followed inside the rootfs")
+        XCTAssertFalse(Sys.exists(outside), "nothing is made outside it")
+        XCTAssertTrue(Sys.isDirectory(rootfs + "/run"))
+        XCTAssertFalse(Sys.exists(rootfs + "/run/below"), "CRIU restores what is below a tmpfs")
+        XCTAssertFalse(Sys.exists(rootfs + "/sys/fs/cgroup"))
+    }
+
     func testRuncsWordsForBadValues() {
         XCTAssertEqual(try ManageCgroupsMode.parse("full"), .full)
         XCTAssertThrowsError(try ManageCgroupsMode.parse("ignore")) { XCTAssertEqual("\($0)", "Invalid manage cgroups mode") }

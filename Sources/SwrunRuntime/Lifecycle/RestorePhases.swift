@@ -46,6 +46,7 @@ final class ContainerRestore {
                 self.cgroups.undoCreate(self.record.createdCgroupDirs)
             }
             try runtime.makeCgroups(cgroups, record: &record, spec: spec)
+            try CriuMountPoints.make(spec.mounts ?? [], rootfs: record.rootfs, bundle: bundle.path)
             try bindRoot()
             defer { unbindRoot() }
             try restoreWithCriu()
@@ -58,6 +59,10 @@ final class ContainerRestore {
             throw error
         }
         rollback.disarm()
+        // Unlocked before a foreground restore waits, as run does: kill,
+        // exec and delete --force from others must get through.
+        lock?.release()
+        lock = nil
         runtime.log.debug("restored container \(id) with init pid \(record.pid ?? 0)")
     }
 
