@@ -36,8 +36,12 @@ extension Runtime {
         if o.preDump { try CriuRequests.requireFeatures(criu: o.common.criu, opts, memTrack: true, flag: "--pre-dump") }
         if o.common.lazyPages {
             try CriuRequests.requireFeatures(criu: o.common.criu, opts, lazyPages: true, flag: "--lazy-pages")
-            if o.statusFd >= 0 && fcntl(o.statusFd, F_GETFL) & O_ACCMODE == O_RDONLY {
-                throw RuntimeError("invalid --status-fd argument \(o.statusFd): not writable")
+            if o.statusFd >= 0 {
+                let flags = fcntl(o.statusFd, F_GETFL)
+                if flags < 0 { throw RuntimeError("invalid --status-fd argument \(o.statusFd)", errno: errno) }
+                if flags & O_ACCMODE == O_RDONLY {
+                    throw RuntimeError("invalid --status-fd argument \(o.statusFd): not writable")
+                }
             }
         }
         var req = CriuReq()

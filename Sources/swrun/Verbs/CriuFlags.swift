@@ -3,7 +3,7 @@ import SwrunRuntime
 /// The flags `checkpoint` and `restore` share, with runc's names and help.
 enum CriuFlags {
     static let shared: [FlagSpec] = [
-        .value("--image-path", help: "path for saving criu image files (default: ./checkpoint)"),
+        .value("--image-path", help: "path to the criu image files (default: ./checkpoint)"),
         .value("--work-path", help: "path for saving work files and logs"),
         .bool("--tcp-established", help: "allow open tcp connections"),
         .bool("--ext-unix-sk", help: "allow external unix sockets"),
