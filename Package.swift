@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // swrun is linked as a static executable by the Makefile
@@ -8,6 +8,15 @@ let package = Package(
     name: "swrun",
     products: [
         .executable(name: "swrun", targets: ["swrun"]),
+    ],
+    dependencies: [
+        // CRIU's RPC for checkpoint/restore. Only the runtime library; the
+        // Swift code of CRIU's rpc.proto is generated once and committed
+        // (Sources/SwrunRuntime/Checkpoint/CriuRPC.pb.swift), so the build
+        // needs neither protoc nor the plugin. No traits: the default
+        // BinaryDelimitedStreams one links all of Foundation (and ICU) into
+        // the static binary, 13 more static constructors at every start.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0", traits: []),
     ],
     targets: [
         // Raw syscalls and the child-side step interpreter. C only.
@@ -19,7 +28,9 @@ let package = Package(
         // OCI runtime-spec types: config.json, state, features.
         .target(name: "OCI"),
         // Lifecycle, state store, plan compiler, cgroups.
-        .target(name: "SwrunRuntime", dependencies: ["CShim", "OCI"]),
+        .target(name: "SwrunRuntime", dependencies: [
+            "CShim", "OCI", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
         // The CLI only.
         .executableTarget(name: "swrun", dependencies: ["SwrunRuntime", "OCI"]),
 

@@ -233,3 +233,20 @@ void op_symlink(struct child *c, const struct shim_step *s)
         fail_op(c, errno, "symlink %s -> %s", s->s[1], s->s[0]);
     close(dfd);
 }
+
+/*
+ * For the parent (restore's mount points): path made inside the root at
+ * rootfd (an O_PATH directory) the way the child makes mount targets, with
+ * the same resolution: missing directories, then a directory or an empty
+ * file (file != 0) at the end; no symlink leads out. 0 or -errno.
+ */
+int shim_make_in_root(int rootfd, const char *path, int file)
+{
+    struct child c = { .rootfd = rootfd };
+    const char *what;
+    int fd = resolve_create(&c, path, file ? SHIM_CREATE_FILE : SHIM_CREATE_DIR, &what);
+    if (fd < 0)
+        return fd;
+    close(fd);
+    return 0;
+}

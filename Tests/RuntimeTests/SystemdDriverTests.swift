@@ -82,6 +82,14 @@ final class SystemdDriverTests: XCTestCase {
         XCTAssertNil(try SystemdCgroupPath.forNewContainer("/a/b", id: "c", systemdFlag: false))
     }
 
+    /// A value as it goes on the wire: its signature and bytes.
+    private func wire(_ v: DBusValue?) -> String? {
+        guard let v else { return nil }
+        var w = DBusWriter()
+        w.write(v)
+        return v.signature + ":" + w.bytes.map { String($0, radix: 16) }.joined(separator: ",")
+    }
+
     func testResourcesBecomeUnitProperties() throws {
         var r = LinuxResources()
         r.memory = LinuxMemory(limit: 1 << 28, reservation: 1 << 20, swap: 1 << 29)
@@ -89,16 +97,16 @@ final class SystemdDriverTests: XCTestCase {
         r.cpu = LinuxCPU(shares: 1024, quota: 33_333, period: 100_000, cpus: "0-1,9", mems: "0")
         let mapped = try SystemdProperties(r, systemdVersion: 252)
         let props = Dictionary(uniqueKeysWithValues: mapped.properties.map { ($0.0, $0.1) })
-        XCTAssertEqual(props["MemoryMax"], .uint64(1 << 28))
-        XCTAssertEqual(props["MemoryLow"], .uint64(1 << 20))
-        XCTAssertEqual(props["MemorySwapMax"], .uint64(1 << 28), "swap alone: memory+swap minus memory")
-        XCTAssertEqual(props["TasksMax"], .uint64(UInt64.max))
-        XCTAssertEqual(props["CPUWeight"], .uint64(39), "runc's mapping: 1 + (1024-2)*9999/262142")
-        XCTAssertEqual(props["CPUQuotaPeriodUSec"], .uint64(100_000))
-        XCTAssertEqual(props["CPUQuotaPerSecUSec"], .uint64(340_000), "333.33 ms/s rounds up to 34%")
+        XCTAssertEqual(wire(props["MemoryMax"]), wire(.uint64(1 << 28)))
+        XCTAssertEqual(wire(props["MemoryLow"]), wire(.uint64(1 << 20)))
+        XCTAssertEqual(wire(props["MemorySwapMax"]), wire(.uint64(1 << 28)), "swap alone: memory+swap minus memory")
+        XCTAssertEqual(wire(props["TasksMax"]), wire(.uint64(UInt64.max)))
+        XCTAssertEqual(wire(props["CPUWeight"]), wire(.uint64(39)), "runc's mapping: 1 + (1024-2)*9999/262142")
+        XCTAssertEqual(wire(props["CPUQuotaPeriodUSec"]), wire(.uint64(100_000)))
+        XCTAssertEqual(wire(props["CPUQuotaPerSecUSec"]), wire(.uint64(340_000)), "333.33 ms/s rounds up to 34%")
         XCTAssertEqual(mapped.resources.cpu?.quota, 34_000, "the files get the quota systemd keeps")
-        XCTAssertEqual(props["AllowedCPUs"], .bytes([0x03, 0x02]))
-        XCTAssertEqual(props["AllowedMemoryNodes"], .bytes([0x01]))
+        XCTAssertEqual(wire(props["AllowedCPUs"]), wire(.byteArray([0x03, 0x02])))
+        XCTAssertEqual(wire(props["AllowedMemoryNodes"]), wire(.byteArray([0x01])))
         XCTAssertEqual(CpuV2.weight(shares: 2), 1)
         XCTAssertEqual(CpuV2.weight(shares: 262_144), 10_000)
     }
@@ -116,11 +124,11 @@ final class SystemdDriverTests: XCTestCase {
         r.unified = ["memory.high": "max", "pids.max": "0", "cpu.max": "max 50000", "cpuset.cpus": "2",
                      "io.weight": "default 100"]
         let props = Dictionary(uniqueKeysWithValues: try SystemdProperties(r, systemdVersion: 252).properties.map { ($0.0, $0.1) })
-        XCTAssertEqual(props["MemoryHigh"], .uint64(UInt64.max))
-        XCTAssertEqual(props["TasksMax"], .uint64(1), "systemd refuses TasksMax=0")
-        XCTAssertEqual(props["CPUQuotaPerSecUSec"], .uint64(UInt64.max))
-        XCTAssertEqual(props["CPUQuotaPeriodUSec"], .uint64(50_000))
-        XCTAssertEqual(props["AllowedCPUs"], .bytes([0x04]))
+        XCTAssertEqual(wire(props["MemoryHigh"]), wire(.uint64(UInt64.max)))
+        XCTAssertEqual(wire(props["TasksMax"]), wire(.uint64(1)), "systemd refuses TasksMax=0")
+        XCTAssertEqual(wire(props["CPUQuotaPerSecUSec"]), wire(.uint64(UInt64.max)))
+        XCTAssertEqual(wire(props["CPUQuotaPeriodUSec"]), wire(.uint64(50_000)))
+        XCTAssertEqual(wire(props["AllowedCPUs"]), wire(.byteArray([0x04])))
         XCTAssertEqual(props.count, 5, "io.weight has no property: the file only")
         r.unified = ["cpuset.cpus": "3-1"]
         XCTAssertThrowsError(try SystemdProperties(r, systemdVersion: 252)) {

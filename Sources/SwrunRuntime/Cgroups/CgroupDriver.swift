@@ -67,6 +67,19 @@ extension CgroupDriver {
         try ResourceApplier(hierarchies: hierarchies, paths: paths).apply(resources, updating: true)
     }
 
+    /// How a `cgroup` mount shows each hierarchy inside the container.
+    public var containerBinds: [MountPlan.CgroupBind] { containerBinds(orOwn: []) }
+
+    /// The same; for a container without cgroups (rootless), the caller's
+    /// own `own` hierarchies, as runc shows them.
+    public func containerBinds(orOwn own: [CgroupHierarchy]) -> [MountPlan.CgroupBind] {
+        let hierarchies = paths.isEmpty ? own : self.hierarchies
+        let paths = self.paths.isEmpty ? own.map { $0.mountPoint + ($0.ownPath == "/" ? "" : $0.ownPath) } : self.paths
+        return zip(hierarchies, paths).map { h, path in
+            MountPlan.CgroupBind(name: h.containerName(hostHasOnlyV2: kind == .v2 || kind == .systemd), hostPath: path)
+        }
+    }
+
     /// Pids in all the container's cgroups.
     public func pids() -> [Int32] { CgroupProcesses.pids(paths) }
 

@@ -82,30 +82,7 @@ final class ContainerCreation {
 
     /// Reads config.json and checks what needs no side effect.
     private func loadBundle() throws {
-        bundle = try Bundle.load(options.bundle)
-        for property in bundle.unknownProperties {
-            log.warnUser("config.json: \(property): unknown property, ignored")
-        }
-        for warning in capabilityWarnings(spec.process?.capabilities, at: "process.capabilities") {
-            log.warnUser("config.json: \(warning)")
-        }
-        try UnsupportedFeatures.check(spec)
-        let ownUserNamespace = (spec.linux?.namespaces ?? []).contains { $0.type == "user" }
-        if geteuid() != 0 && !ownUserNamespace {
-            // Every mount would fail with EPERM: say what is missing instead.
-            throw RuntimeError("linux.namespaces: uid \(geteuid()) is not root: the container needs a user namespace (spec --rootless makes one)")
-        }
-        if RuntimeBinarySeal.exposes(spec.process?.capabilities, ownUserNamespace: ownUserNamespace) {
-            try RuntimeBinarySeal.ensure()
-        }
-        let terminal = spec.process?.terminal == true
-        if !terminal && options.consoleSocket != nil {
-            throw RuntimeError("--console-socket: only valid when process.terminal is true")
-        }
-        if terminal && options.consoleSocket == nil && !options.proxyTerminal {
-            throw RuntimeError("process.terminal: a terminal needs --console-socket")
-        }
-        try CgroupPathResolver.validate(spec.linux?.cgroupsPath, id: id, systemd: runtime.systemdCgroup)
+        bundle = try runtime.loadCheckedBundle(options, id: id)
         listenFds = SocketActivation.fdCount()
         try runtime.checkPreservedFds(options.preserveFds, after: listenFds)
     }
@@ -114,30 +91,14 @@ final class ContainerCreation {
     private func publishStateDir() throws {
         mountinfo = (try? Sys.readText("/proc/self/mountinfo")) ?? ""
         let layout = CgroupLayout.detect(mountinfo: mountinfo, procCgroup: (try? Sys.readText("/proc/self/cgroup")) ?? "")
-        let ownPidNS = (spec.linux?.namespaces ?? []).contains { $0.type == "pid" && ($0.path ?? "").isEmpty }
-        var record = ContainerRecord(id: id, bundle: bundle.path, rootfs: bundle.rootfs,
-                                     created: Clock.rfc3339(nanos: true), owner: "",
-                                     annotations: spec.annotations, ownPidNamespace: ownPidNS)
-        record.process = spec.process
-        record.seccomp = spec.linux?.seccomp
-        record.personality = spec.linux?.personality
-        record.memoryPolicy = spec.linux?.memoryPolicy
-        record.hooks = spec.hooks
-        cgroups = try layout.driver(cgroupsPath: spec.linux?.cgroupsPath, id: id, systemd: runtime.systemdCgroup)
-        if let why = try RootlessCgroups.skip(cgroups, spec: spec, rootless: runtime.rootlessCgroups) {
-            log.debug("rootless: running without a cgroup: \(why)")
-            cgroups = CgroupDrivers.make(cgroups.kind, ContainerCgroups(hierarchies: [], paths: []))
+        let withoutCgroup: Bool
+        (record, cgroups, withoutCgroup) = try runtime.firstRecord(id: id, bundle: bundle, layout: layout)
+        if withoutCgroup {
             // The container's cgroup mounts show the caller's own cgroups, as runc's do.
             ownCgroups = layout.hierarchies
         } else {
             warmup = MigrationWarmup(layout.hierarchies)
         }
-        // Recorded before they exist: should this process die half-way,
-        // delete removes what it made, and only that.
-        record.cgroupDriver = cgroups.kind
-        record.cgroupPaths = cgroups.paths
-        record.createdCgroupDirs = cgroups.missingDirectories()
-        self.record = record
         lock = try store.create(record)
         let (store, id) = (store, id)
         rollback.add("remove the state dir") { store.remove(id) }
@@ -171,12 +132,7 @@ final class ContainerCreation {
         if let uid = spec.process?.user.uid, let passwd = Passwd.read(rootfs: bundle.rootfs) {
             input.homeDirectory = Passwd.home(uid: uid, passwd: passwd)
         }
-        let cgroups = self.cgroups!
-        let hierarchies = cgroups.paths.isEmpty ? ownCgroups : cgroups.hierarchies
-        let paths = cgroups.paths.isEmpty ? ownCgroups.map { $0.mountPoint + ($0.ownPath == "/" ? "" : $0.ownPath) } : cgroups.paths
-        input.cgroupBinds = zip(hierarchies, paths).map { h, path in
-            MountPlan.CgroupBind(name: h.containerName(hostHasOnlyV2: cgroups.kind == .v2 || cgroups.kind == .systemd), hostPath: path)
-        }
+        input.cgroupBinds = cgroups.containerBinds(orOwn: ownCgroups)
         self.input = input
         plan = try InitPlanCompiler.compile(input)
     }
@@ -186,25 +142,7 @@ final class ContainerCreation {
         rollback.add("remove the cgroups create made") { [unowned self] in
             self.cgroups.undoCreate(self.record.createdCgroupDirs)
         }
-        let planned = record.createdCgroupDirs
-        record.createdCgroupDirs = []
-        record.createdCgroupDirs = try cgroups.create()
-        if Set(record.createdCgroupDirs) != Set(planned) {
-            // Another process made or removed one meanwhile.
-            try store.save(record)
-        }
-        guard !cgroups.paths.isEmpty else { return }
-        try cgroups.checkNotFrozen()
-        let deviceRules = try DeviceRule.rules(for: spec)
-        do {
-            try cgroups.apply(deviceRules: deviceRules)
-        } catch where runtime.rootlessCgroups {
-            // As runc: device rules take privileges a rootless caller lacks
-            // (v1 devices files, a BPF program), even in a cgroup delegated
-            // to it; its container only has host nodes its user may open.
-            log.debug("rootless: device rules not applied: \(error)")
-        }
-        try cgroups.apply(spec.linux?.resources)
+        try runtime.makeCgroups(cgroups, record: &record, spec: spec)
     }
 
     private func clone() throws {

@@ -51,7 +51,10 @@ public enum RuntimeFeatures {
                         hooks: ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"],
                         mountOptions: mountOptions, linux: linux,
                         annotations: ["io.github.swrun.version": version,
-                                      "io.github.swrun.libseccomp.version": libseccompVersion()])
+                                      "io.github.swrun.libseccomp.version": libseccompVersion(),
+                                      // checkpoint and restore are built in (CRIU's RPC); they
+                                      // need the criu binary and a kernel it supports at run time.
+                                      "io.github.swrun.checkpoint.enabled": "true"])
     }
 
     public static func libseccompVersion() -> String {

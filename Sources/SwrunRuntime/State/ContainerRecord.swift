@@ -42,6 +42,14 @@ public struct ContainerRecord: Codable, Equatable {
     /// processes get too (neither is inherited through setns).
     public var personality: LinuxPersonality?
     public var memoryPolicy: LinuxMemoryPolicy?
+    /// What checkpoint tells CRIU (`Checkpoint/CriuMounts.swift`): the
+    /// config's mounts, masked paths, device node paths (the defaults and
+    /// `linux.devices`) and namespaces. Absent in records of older swrun
+    /// versions: such a container is checkpointed as if it had none.
+    public var mounts: [Mount]?
+    public var maskedPaths: [String]?
+    public var devicePaths: [String]?
+    public var namespaces: [LinuxNamespace]?
     public var creatorPid: Int32
     public var creatorStartTime: UInt64
 
@@ -69,4 +77,20 @@ public struct ContainerRecord: Codable, Equatable {
 
 public enum OCIVersion {
     public static let current = "1.3.0"
+}
+
+extension ContainerRecord {
+    /// Keeps the parts of the config later verbs act on.
+    mutating func keep(_ spec: Spec) {
+        process = spec.process
+        seccomp = spec.linux?.seccomp
+        personality = spec.linux?.personality
+        memoryPolicy = spec.linux?.memoryPolicy
+        hooks = spec.hooks
+        mounts = spec.mounts
+        maskedPaths = spec.linux?.maskedPaths
+        let devices = DevicePlan.defaults.map(\.path) + (spec.linux?.devices ?? []).map(\.path)
+        devicePaths = devices.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+        namespaces = spec.linux?.namespaces
+    }
 }

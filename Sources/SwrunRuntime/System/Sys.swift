@@ -120,6 +120,13 @@ public enum Sys {
         return FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
     }
 
+    static func readLink(_ path: String) throws -> String {
+        var buf = [UInt8](repeating: 0, count: 4096)
+        let n = buf.withUnsafeMutableBytes { Glibc.readlink(path, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
+        if n < 0 { throw RuntimeError("readlink", path: path, errno: errno) }
+        return String(decoding: buf[..<n], as: UTF8.self)
+    }
+
     public static func isDirectory(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR

@@ -8,6 +8,7 @@ enum SwrunCLI {
         CreateVerb.self, StartVerb.self, RunVerb.self, StateVerb.self, KillVerb.self,
         DeleteVerb.self, ListVerb.self, SpecVerb.self, FeaturesVerb.self, ExecVerb.self,
         PauseVerb.self, ResumeVerb.self, UpdateVerb.self, PsVerb.self, EventsVerb.self,
+        CheckpointVerb.self, RestoreVerb.self,
     ]
 
     static let globalFlags: [FlagSpec] = [
@@ -17,7 +18,7 @@ enum SwrunCLI {
         .bool("--debug", help: "enable debug logging"),
         .bool("--systemd-cgroup", help: "use systemd for cgroups (not supported)"),
         .value("--rootless", help: "ignore cgroup permission errors ('true', 'false', or 'auto' (default))"),
-        .value("--criu", help: "path to the criu binary (checkpoint/restore is not supported)"),
+        .value("--criu", help: "path to the criu binary used for checkpoint/restore (default: \"criu\")"),
         .bool("--version", "-v", help: "print the version"),
         .bool("--help", "-h", help: "show help"),
     ]
@@ -45,6 +46,7 @@ enum SwrunCLI {
             global.debug = parsed.bool("--debug")
             global.systemdCgroup = parsed.bool("--systemd-cgroup")
             global.rootless = try Rootless.parse(parsed.string("--rootless"))
+            global.criu = parsed.string("--criu")
             if let f = parsed.string("--log-format") {
                 guard let format = Logger.Format(rawValue: f) else {
                     throw UsageError("--log-format: invalid value \"\(f)\": want text or json")
@@ -70,10 +72,7 @@ enum SwrunCLI {
             return 0
         }
         guard let verb = verbs.first(where: { $0.name == verbName }) else {
-            let msg = PlannedVerbs.names[verbName] != nil
-                ? "\(verbName): not supported yet"
-                : "unknown command \"\(verbName)\" (see swrun --help)"
-            return fail(UsageError(msg), global)
+            return fail(UsageError("unknown command \"\(verbName)\" (see swrun --help)"), global)
         }
         do {
             let args = try ParsedArguments.parse(rest, specs: verb.flags + [.bool("--help", "-h", help: "")],
@@ -106,9 +105,6 @@ enum SwrunCLI {
     static var usage: String {
         var s = "NAME:\n   swrun - an OCI container runtime\n\nUSAGE:\n   swrun [global options] command [command options] [arguments...]\n\nCOMMANDS:\n"
         for v in verbs { s += "   " + v.name.padding(12) + v.summary + "\n" }
-        for (n, summary) in PlannedVerbs.names.sorted(by: { $0.key < $1.key }) {
-            s += "   " + n.padding(12) + summary + " (not supported yet)\n"
-        }
         s += "\nGLOBAL OPTIONS:\n"
         for f in globalFlags {
             s += "   " + (f.names.joined(separator: ", ") + (f.takesValue ? " value" : "")).padding(28) + " " + f.help + "\n"

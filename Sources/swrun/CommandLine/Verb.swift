@@ -54,6 +54,8 @@ struct GlobalOptions {
     var systemdCgroup = false
     /// `--rootless`: nil is auto.
     var rootless: Bool?
+    /// `--criu`: the CRIU binary for checkpoint and restore.
+    var criu: String?
     var log = Logger.none
 
     func runtime() throws -> Runtime {

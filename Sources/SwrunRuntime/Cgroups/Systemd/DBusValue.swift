@@ -2,7 +2,7 @@
 /// (little-endian; alignment counts from the start of the message, so a
 /// body written into its own buffer stays aligned: it starts at a multiple
 /// of 8).
-indirect enum DBusValue: Equatable {
+indirect enum DBusValue: Sendable {
     case byte(UInt8)
     case bool(Bool)
     case uint32(UInt32)
@@ -12,7 +12,7 @@ indirect enum DBusValue: Equatable {
     case signature(String)
     case uint32s([UInt32])
     /// ay: AllowedCPUs' bitmask.
-    case bytes([UInt8])
+    case byteArray([UInt8])
     /// a(sv): a property list.
     case properties([(String, DBusValue)])
     /// a(sa(sv)): StartTransientUnit's auxiliary units.
@@ -29,18 +29,11 @@ indirect enum DBusValue: Equatable {
         case .objectPath: return "o"
         case .signature: return "g"
         case .uint32s: return "au"
-        case .bytes: return "ay"
+        case .byteArray: return "ay"
         case .properties: return "a(sv)"
         case .auxUnits: return "a(sa(sv))"
         case .variant: return "v"
         }
-    }
-
-    static func == (a: DBusValue, b: DBusValue) -> Bool {
-        var x = DBusWriter(), y = DBusWriter()
-        x.write(a)
-        y.write(b)
-        return a.signature == b.signature && x.bytes == y.bytes
     }
 }
 
@@ -71,7 +64,7 @@ struct DBusWriter {
             bytes.append(0)
         case let .uint32s(list):
             array(alignment: 4) { w in for n in list { w.uint32(n) } }
-        case let .bytes(list):
+        case let .byteArray(list):
             array(alignment: 1) { w in w.bytes += list }
         case let .properties(list):
             array(alignment: 8) { w in w.properties(list) }

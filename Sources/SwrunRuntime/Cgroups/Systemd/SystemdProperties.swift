@@ -81,8 +81,8 @@ struct SystemdProperties {
 
     private mutating func cpuset(cpus: String?, mems: String?, systemdVersion: Int) throws {
         guard systemdVersion >= 244 else { return }
-        if let cpus { add("AllowedCPUs", .bytes(try Self.bitmask(cpus, field: "linux.resources.cpu.cpus"))) }
-        if let mems { add("AllowedMemoryNodes", .bytes(try Self.bitmask(mems, field: "linux.resources.cpu.mems"))) }
+        if let cpus { add("AllowedCPUs", .byteArray(try Self.bitmask(cpus, field: "linux.resources.cpu.cpus"))) }
+        if let mems { add("AllowedMemoryNodes", .byteArray(try Self.bitmask(mems, field: "linux.resources.cpu.mems"))) }
     }
 
     private static let unifiedMemory = ["memory.high": "MemoryHigh", "memory.low": "MemoryLow", "memory.min": "MemoryMin",
@@ -111,7 +111,7 @@ struct SystemdProperties {
                 _ = cpuQuota(quota: quota, period: period, systemdVersion: systemdVersion)
             case "cpuset.cpus", "cpuset.mems":
                 guard systemdVersion >= 244 else { continue }
-                add(key == "cpuset.cpus" ? "AllowedCPUs" : "AllowedMemoryNodes", .bytes(try Self.bitmask(v, field: field)))
+                add(key == "cpuset.cpus" ? "AllowedCPUs" : "AllowedMemoryNodes", .byteArray(try Self.bitmask(v, field: field)))
             case let k where Self.unifiedMemory[k] != nil:
                 guard v == "max" || UInt64(v) != nil else { throw RuntimeError("\(field): \"\(v)\" is not a number or max") }
                 add(Self.unifiedMemory[k]!, .uint64(v == "max" ? Self.infinity : UInt64(v)!))
