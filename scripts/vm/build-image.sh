@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds the Debian 12 guest used by `make vm-test`: systemd as pid 1 on the
 # unified cgroup v2 hierarchy, dbus, runc, crun and criu as references,
-# containerd and podman as clients, hyperfine for `make vm-bench`, busybox.
+# containerd and podman as clients, hyperfine for `make vm-bench`, busybox,
+# iptables (runc needs iptables-restore for a checkpoint).
 # Cached outside the work tree (SWRUN_VM_CACHE, default /var/cache/swrun-vm);
 # rebuilt only when this script changes. Prints the cache directory.
 set -eu
@@ -30,7 +31,7 @@ grep -o " $work/[^ ]*" /proc/self/mounts | sort -r | while read -r m; do umount 
 rm -rf "$work"
 mkdir -p "$work"
 root="$work/root"
-pkgs=systemd,systemd-sysv,dbus,udev,kmod,linux-image-amd64,busybox-static,runc,criu,iproute2,util-linux,jq,libseccomp2,libcap2,procps,uidmap,ca-certificates,crun,containerd,podman,conmon,catatonit,umoci,hyperfine,containernetworking-plugins
+pkgs=systemd,systemd-sysv,dbus,udev,kmod,linux-image-amd64,busybox-static,runc,criu,iproute2,util-linux,jq,libseccomp2,libcap2,procps,uidmap,ca-certificates,crun,containerd,podman,conmon,catatonit,umoci,hyperfine,containernetworking-plugins,iptables
 echo "vm: debootstrap bookworm (a few minutes the first time)" >&2
 debootstrap --variant=minbase --include="$pkgs" bookworm "$root" "$mirror" >"$work/debootstrap.log" 2>&1 || {
     if grep -q "Failed getting release file" "$work/debootstrap.log"; then
