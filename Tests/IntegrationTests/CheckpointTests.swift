@@ -172,7 +172,11 @@ final class CheckpointTests: IntegrationTestCase {
         reap(original)
         let copyPid = sb.statePid(copy) ?? 0
         let cgroup = readFile("/proc/\(copyPid)/cgroup") ?? ""
-        XCTAssertTrue(cgroup.contains(copy) && !cgroup.contains(id), "the copy runs in its own cgroup: \(cgroup)")
+        // runc 1.1.5 gives CRIU no v2 cgroup root: the copy lands in the
+        // original's cgroup (Specs/cli.md §4.17).
+        if !Suite.isRunc {
+            XCTAssertTrue(cgroup.contains(copy) && !cgroup.contains(id), "the copy runs in its own cgroup: \(cgroup)")
+        }
         assertRestoredContainerWorks(sb, copy)
     }
 

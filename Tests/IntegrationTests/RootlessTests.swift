@@ -156,8 +156,9 @@ final class RootlessTests: IntegrationTestCase {
         let id = sb.newID()
         let r = asUser(["create", id])
         XCTAssertNotEqual(r.status, 0, "create with a pids limit and no cgroup: \(r)")
-        XCTAssertTrue(r.stderr.contains("pids"), "the error names the limit: \(r)")
+        // runc 1.1.5 names nothing on cgroup v2 (its stderr is empty there).
         if !Suite.isRunc {
+            XCTAssertTrue(r.stderr.contains("pids"), "the error names the limit: \(r)")
             XCTAssertTrue(r.stderr.contains("linux.resources.pids"), "\(r)")
             XCTAssertFalse(r.stderr.contains("permission denied") && !r.stderr.contains("rootless"), "a raw EACCES: \(r)")
         }
@@ -180,7 +181,9 @@ final class RootlessTests: IntegrationTestCase {
         let id = sb.newID()
         let r = asUser(["--systemd-cgroup", "create", id])
         XCTAssertNotEqual(r.status, 0, "no systemd user manager is used: \(r)")
-        XCTAssertTrue(r.stderr.contains("systemd"), "the error names the systemd driver: \(r)")
+        if !Suite.isRunc {    // runc 1.1.5 names no driver where systemd runs (the guest)
+            XCTAssertTrue(r.stderr.contains("systemd"), "the error names the systemd driver: \(r)")
+        }
         sb.assertNoTrace(of: id)
     }
 
