@@ -38,11 +38,6 @@ final class CgroupV2ResourceTests: IntegrationTestCase {
         guard Suite.isUnifiedOnly else { throw XCTSkip("needs the unified cgroup v2 hierarchy: run in the guest (make vm-test)") }
     }
 
-    private func v2File(_ pid: pid_t, _ file: String) -> String {
-        let cgroup = readFile("/proc/\(pid)/cgroup").flatMap { lines($0).first { $0.hasPrefix("0::") } }
-        return cgroup.flatMap { readFile("/sys/fs/cgroup" + $0.dropFirst(3) + "/" + file) }.map(trimmed) ?? "<missing>"
-    }
-
     func testUnifiedKeysIoWeightAndCpusetReachTheFiles() throws {
         try unifiedOnly()
         let sb = try makeSandbox(args: ["sleep", "1000"])
@@ -54,18 +49,17 @@ final class CgroupV2ResourceTests: IntegrationTestCase {
         let id = sb.newID()
         try sb.createAndStart(id)
         let pid = sb.statePid(id) ?? 0
-        XCTAssertEqual(v2File(pid, "memory.high"), "\(48 << 20)")
-        XCTAssertEqual(v2File(pid, "memory.oom.group"), "1")
-        XCTAssertEqual(v2File(pid, "pids.max"), "12")
-        XCTAssertEqual(v2File(pid, "cpu.weight"), "50")
-        XCTAssertEqual(v2File(pid, "cpuset.cpus"), "0")
-        XCTAssertEqual(v2File(pid, "cpuset.mems"), "0")
+        XCTAssertEqual(CgroupLocator.read(pid, "memory", "memory.high"), "\(48 << 20)")
+        XCTAssertEqual(CgroupLocator.read(pid, "memory", "memory.oom.group"), "1")
+        XCTAssertEqual(CgroupLocator.read(pid, "pids", "pids.max"), "12")
+        XCTAssertEqual(CgroupLocator.read(pid, "cpu", "cpu.weight"), "50")
+        XCTAssertEqual(CgroupLocator.read(pid, "cpuset", "cpuset.cpus"), "0")
+        XCTAssertEqual(CgroupLocator.read(pid, "cpuset", "cpuset.mems"), "0")
         // BFQ takes the blkio weight as it is; io.weight its 1-10000 mapping.
-        let bfq = v2File(pid, "io.bfq.weight")
-        if bfq != "<missing>" {
+        if let bfq = CgroupLocator.read(pid, "io", "io.bfq.weight") {
             XCTAssertEqual(bfq, "default 500")
         } else {
-            XCTAssertEqual(v2File(pid, "io.weight"), "default 4950")
+            XCTAssertEqual(CgroupLocator.read(pid, "io", "io.weight"), "default 4950")
         }
         XCTAssertSucceeds(sb.swrun(["delete", "--force", id]))
         reap(pid)
