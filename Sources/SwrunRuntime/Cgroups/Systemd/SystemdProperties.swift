@@ -17,7 +17,7 @@ struct SystemdProperties {
     /// `systemdVersion`: the manager's major version, 0 when unknown.
     init(_ raw: LinuxResources, systemdVersion: Int) throws {
         resources = raw.withoutUnsetValues()
-        memory(resources.memory)
+        try memory(resources.memory)
         cpu(systemdVersion: systemdVersion)
         if let limit = resources.pids?.limit {
             // systemd refuses TasksMax=0.
@@ -32,18 +32,12 @@ struct SystemdProperties {
         properties.append((name, value))
     }
 
-    private mutating func memory(_ m: LinuxMemory?) {
+    private mutating func memory(_ m: LinuxMemory?) throws {
         guard let m else { return }
         if let limit = m.limit { add("MemoryMax", .uint64(limit < 0 ? Self.infinity : UInt64(limit))) }
         if let low = m.reservation, low > 0 { add("MemoryLow", .uint64(UInt64(low))) }
         // The spec's swap is memory plus swap; systemd's is swap alone.
-        if let swap = m.swap {
-            if swap < 0 {
-                add("MemorySwapMax", .uint64(Self.infinity))
-            } else if let limit = m.limit, limit > 0, swap >= limit {
-                add("MemorySwapMax", .uint64(UInt64(swap - limit)))
-            }
-        }
+        if let swap = try MemoryV2.swapOnly(m) { add("MemorySwapMax", .uint64(swap < 0 ? Self.infinity : UInt64(swap))) }
     }
 
     private mutating func cpu(systemdVersion: Int) {
