@@ -262,6 +262,37 @@ void op_fix_stdio(struct child *c, const struct shim_step *s)
     }
 }
 
+/* stdio the caller gave as its /dev/null is a file on a host mount: CRIU
+ * finds no such mount in the container and refuses to dump it. runc swaps
+ * it for the container's own /dev/null; so does this. */
+void op_reopen_dev_null(struct child *c, const struct shim_step *s)
+{
+    (void)s;
+    int null = -1;
+    for (int fd = 0; fd <= 2; fd++) {
+        struct stat st;
+        if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+            continue;
+        if (null < 0) {
+            null = open("/dev/null", O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+            if (null >= 0 && null <= 2) {    /* a closed stdio slot stays closed */
+                int high = fcntl(null, F_DUPFD_CLOEXEC, 3);
+                close(null);
+                null = high;
+            }
+            if (null < 0)
+                fail(c, errno, "open /dev/null in the container to replace stdio on the host's");
+            struct stat own;
+            if (fstat(null, &own) < 0 || !S_ISCHR(own.st_mode) || own.st_rdev != makedev(1, 3))
+                fail(c, EINVAL, "/dev/null in the container is not the 1:3 device");
+        }
+        if (dup3(null, fd, 0) < 0)
+            fail(c, errno, "dup3 /dev/null onto fd %d", fd);
+    }
+    if (null >= 0)
+        close(null);
+}
+
 void op_mempolicy(struct child *c, const struct shim_step *s)
 {
     unsigned long nodes[1024 / (8 * sizeof(unsigned long))];

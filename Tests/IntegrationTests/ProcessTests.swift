@@ -296,6 +296,38 @@ final class ProcessTests: IntegrationTestCase {
         XCTAssertEqual(lines(r.stdout), ["0", "1", "2"], "\(r)")
     }
 
+    /// Stdio on the caller's /dev/null (a host mount) is swapped for the
+    /// container's own /dev/null before the process runs, as runc does:
+    /// CRIU cannot dump a file on a mount the container does not have.
+    /// Also where /dev/null is a bind of the host's (a user namespace).
+    func testStdioOnTheHostsDevNullBecomesTheContainersOwn() throws {
+        let script = "cat /proc/self/mountinfo; echo fd0 $(grep mnt_id /proc/$$/fdinfo/0)"
+        for userNS in [false, true] {
+            let sb = try makeSandbox(args: ["sh", "-c", script])
+            if userNS {
+                sb.bundle.mapUserNamespace()
+                sb.bundle.chownRootfs(uid: 100000, gid: 100000)
+            }
+            // create/start: the init gets create's stdio as it is (runc's
+            // foreground run gives it pipes), stdin the host's /dev/null.
+            let id = sb.newID()
+            let outFile = sb.dir + "/create.out"
+            XCTAssertSucceeds(try sb.create(id, stdoutFile: outFile))
+            XCTAssertSucceeds(sb.swrun(["start", id]))
+            sb.waitForStatus(id, "stopped")
+            let r = ProcResult(status: 0, signal: nil, stdout: readFile(outFile) ?? "", stderr: "", args: [])
+            // In a user namespace /dev/null is a bind of the host's node: its own mount.
+            let devMounts = Set(lines(r.stdout).compactMap { line -> String? in
+                let f = line.split(separator: " ")
+                return f.count > 4 && (f[4] == "/dev" || f[4] == "/dev/null") ? String(f[0]) : nil
+            })
+            let fd0 = lines(r.stdout).first { $0.hasPrefix("fd0 ") }?.split(separator: " ").last.map(String.init)
+            XCTAssertFalse(devMounts.isEmpty, "the container has a /dev mount: \(r)")
+            XCTAssertTrue(fd0.map(devMounts.contains) ?? false,
+                          "stdin is on the container's /dev (user namespace: \(userNS)): \(r)")
+        }
+    }
+
     /// process.scheduler through sched_setattr(2) (policy and nice as
     /// /proc/PID/stat fields 41 and 19 show them) and process.ioPriority
     /// through ioprio_set(2).

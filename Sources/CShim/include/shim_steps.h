@@ -90,6 +90,9 @@
                                         check the host's node is that device, bind \
                                         it onto path (a symlink there is replaced) */ \
     X(DUMPABLE, op_dumpable)         /* n[0]=0|1: prctl(PR_SET_DUMPABLE); 1 lets a parent \
-                                        that is not root write the id maps */
+                                        that is not root write the id maps */ \
+    X(REOPEN_DEV_NULL, op_reopen_dev_null) /* after entering the root: stdio fds on a \
+                                        1:3 device (the host's /dev/null) become the \
+                                        container's /dev/null, as runc does */
 
 #endif

@@ -343,6 +343,7 @@ public enum InitPlanCompiler {
         // onto /) would change the host's root: only chroot, as runc does.
         s.append(linux.namespace(.mount) == nil ? .chrootRoot : input.noPivot ? .moveRoot : .pivotRoot)
         if let configured { s.append(.hostPropagation(path: "/", flags: configured)) }
+        if !devIsBound { s.append(.reopenDevNull) }
         return (s, fields)
     }
 

@@ -200,6 +200,7 @@ final class LoweredPlan {
         case .moveRoot: op(SHIM_OP_MOVE_ROOT)
         case .chrootRoot: op(SHIM_OP_CHROOT_ROOT)
         case .maskSource: op(SHIM_OP_MASK_SOURCE)
+        case .reopenDevNull: op(SHIM_OP_REOPEN_DEV_NULL)
         case let .maskPath(p): op(SHIM_OP_MASK_PATH); c.s.1 = str(p)
         case let .readonlyPath(p): op(SHIM_OP_READONLY_PATH); c.s.1 = str(p)
         case let .writeFile(path, content): op(SHIM_OP_WRITE_FILE); c.s.0 = str(path); c.s.1 = str(content)

@@ -52,6 +52,9 @@ public enum Step: Equatable {
     /// Before pivot_root: a read-only copy of the host's /dev/null, checked
     /// to be the 1:3 device, for the masks of files to bind.
     case maskSource
+    /// After entering the root: stdio on the host's /dev/null (a host
+    /// mount CRIU cannot find in the container) moves to the container's.
+    case reopenDevNull
     case maskPath(String)
     case readonlyPath(String)
     case sethostname(String)
@@ -139,6 +142,7 @@ extension Step: CustomStringConvertible {
         case .moveRoot: return "move the rootfs onto / (--no-pivot)"
         case .chrootRoot: return "chroot into the rootfs (no mount namespace in linux.namespaces)"
         case .maskSource: return "open the host's /dev/null to mask paths with (linux.maskedPaths)"
+        case .reopenDevNull: return "reopen stdio on the host's /dev/null as the container's /dev/null"
         case let .maskPath(p): return "mask \(p) (linux.maskedPaths)"
         case let .readonlyPath(p): return "make \(p) read-only (linux.readonlyPaths)"
         case let .sethostname(h): return "set hostname \(h)"
