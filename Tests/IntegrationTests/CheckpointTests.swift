@@ -247,6 +247,93 @@ final class CheckpointTests: IntegrationTestCase {
         assertRestoredContainerWorks(sb, id)
     }
 
+    /// --lazy-pages needs userfaultfd for processes CRIU does not own.
+    func requireLazyPages() throws {
+        try requireCriu()
+        let r = runProcess(["criu", "check", "--feature", "uffd-noncoop"])
+        if r.status != 0 { throw XCTSkip("criu cannot do lazy pages here (criu check --feature uffd-noncoop: \(trimmed(r.stdout + r.stderr)))") }
+    }
+
+    /// A lazy checkpoint on a page server of a free local port, its status
+    /// fd on a pipe: returns when CRIU said it is ready (one NUL byte).
+    func startLazyCheckpoint(_ sb: Sandbox, _ id: String, images: String) throws -> (SpawnedProcess, port: Int) {
+        let port = Int.random(in: 20000...60000)
+        let status = Pipe()
+        defer { status.close() }
+        let cp = try sb.spawnSwrun(["checkpoint", "--lazy-pages", "--page-server", "127.0.0.1:\(port)", "--status-fd", "3",
+                                    "--image-path", images, "--work-path", sb.dir + "/work", id], fds: [3: status.write])
+        addTeardownBlock { if cp.poll() == nil { kill(cp.pid, SIGKILL); _ = cp.wait(timeout: 10) } }
+        close(status.write)
+        var p = pollfd(fd: status.read, events: Int16(POLLIN), revents: 0)
+        var byte: UInt8 = 1
+        let ready = Glibc.poll(&p, 1, 60_000) == 1 && read(status.read, &byte, 1) == 1 && byte == 0
+        XCTAssertTrue(ready, "the status fd got CRIU's ready byte: \(cp.poll().map { "\($0)" } ?? "still running"); "
+                      + "criu's log: \(readFile(sb.dir + "/work/dump.log")?.suffix(1500) ?? "")")
+        XCTAssertTrue(fileExists(images + "/inventory.img"), "the images are written before the pages")
+        return (cp, port)
+    }
+
+    /// Lazy migration: the dump side keeps the memory and serves it on a
+    /// page server; `criu lazy-pages` pulls it for a restore under a new
+    /// id, which runs on before its pages have all arrived. The checkpoint
+    /// ends once the last page has gone, and deletes the original.
+    func testLazyPagesMigrateTheContainerThroughAPageServer() throws {
+        try requireLazyPages()
+        if Suite.isUnifiedOnly {
+            try swrunOnly("runc 1.1.5 restores the copy into the original's cgroup and leaves that cgroup behind")
+        }
+        let (sb, id, before, after) = try makeCriuSandbox()
+        let copy = sb.newID()
+        _ = try startCounter(sb, id, stdio: before)
+        let pid = sb.statePid(id) ?? 0
+        let images = sb.dir + "/images"
+        let bad = sb.swrun(["checkpoint", "--lazy-pages", "--status-fd", "99", "--image-path", images, id])
+        XCTAssertFails(bad, mentioning: ["invalid --status-fd argument 99"])
+        XCTAssertEqual(sb.status(id), "running", "a bad --status-fd leaves the container alone")
+        let (cp, port) = try startLazyCheckpoint(sb, id, images: images)
+        let last = numbers(from: before.output.read, timeout: 0.5).last ?? 0
+        // The daemon's socket is in its work directory: the restore's.
+        let lazy = try spawnProcess(["criu", "lazy-pages", "--page-server", "--address", "127.0.0.1", "--port", "\(port)",
+                                     "-D", images, "-W", sb.dir + "/work", "-o", "lazy-pages.log"])
+        addTeardownBlock { if lazy.poll() == nil { kill(lazy.pid, SIGKILL); _ = lazy.wait(timeout: 10) } }
+        try restore(sb, copy, images: images, stdio: after, extra: ["--lazy-pages"])
+        let resumed = numbers(from: after.output.read, atLeast: 3)
+        XCTAssertEqual(resumed.first, last + 1, "the copy counts on from the dump (\(last)): \(resumed)")
+        XCTAssertSucceeds(cp.wait(timeout: 60), "the checkpoint ends when the pages are gone; criu's log: "
+                          + "\(readFile(sb.dir + "/work/dump.log")?.suffix(1500) ?? "")")
+        XCTAssertEqual(lazy.wait(timeout: 30).status, 0, "criu lazy-pages: \(readFile(sb.dir + "/work/lazy-pages.log")?.suffix(1500) ?? "")")
+        reap(pid)
+        XCTAssertFalse(processExists(pid), "the original is gone")
+        XCTAssertNil(sb.state(id), "the checkpoint deleted the original")
+        assertRestoredContainerWorks(sb, copy)
+        sb.assertNoTrace(of: id)    // the copy, on the same rootfs, is gone now too
+    }
+
+    /// A lazy checkpoint killed while it serves its pages: CRIU, its child,
+    /// dies with it (else it would hold the container for ever), the
+    /// container runs on, and `delete --force` removes it.
+    func testKilledLazyCheckpointLeavesADeletableContainer() throws {
+        try requireLazyPages()
+        try swrunOnly("runc 1.1.5 leaves CRIU running when it is killed: CRIU holds the container and delete --force fails")
+        let (sb, id, before, _) = try makeCriuSandbox()
+        _ = try startCounter(sb, id, stdio: before)
+        let pid = sb.statePid(id) ?? 0
+        let (cp, _) = try startLazyCheckpoint(sb, id, images: sb.dir + "/images")
+        let criu = (readFile("/proc/\(cp.pid)/task/\(cp.pid)/children") ?? "").split(separator: " ").compactMap { pid_t($0) }
+        XCTAssertFalse(criu.isEmpty, "the checkpoint runs CRIU as its child")
+        kill(cp.pid, SIGKILL)
+        _ = cp.wait(timeout: 10)
+        for c in criu {
+            XCTAssertTrue(waitUntil(timeout: 10) { reap(c, timeout: 0.1) || !processExists(c) }, "CRIU (\(c)) died with the checkpoint")
+        }
+        XCTAssertEqual(sb.status(id), "running", "CRIU let go of the container")
+        _ = numbers(from: before.output.read, timeout: 0.5)
+        XCTAssertFalse(numbers(from: before.output.read, atLeast: 2).isEmpty, "and it counts on")
+        XCTAssertSucceeds(sb.swrun(["delete", "--force", id], timeout: 30))
+        XCTAssertTrue(reap(pid, timeout: 10), "the init is gone after delete --force")
+        sb.assertNoTrace(of: id)
+    }
+
     // MARK: - Bad input (no CRIU needed)
 
     func testCheckpointOfACreatedOrStoppedContainerFails() throws {

@@ -53,8 +53,8 @@ struct shim_hook_result {
 int shim_run_hook(const char *path, char *const argv[], char *const envp[], int state_fd, int timeout_s,
                   struct shim_hook_result *res);
 /* Starts path (no PATH search) with argv and envp, fds[i] as its fd i
- * (-1: fd i as inherited), an empty signal mask and default dispositions:
- * the pid or -errno. At most 64 fds. */
+ * (-1: fd i as inherited), an empty signal mask, default dispositions and
+ * SIGKILL as its parent-death signal: the pid or -errno. At most 64 fds. */
 pid_t shim_spawn_fds(const char *path, char *const argv[], char *const envp[], const int *fds, int nfds);
 /* Makes path inside the root at rootfd (O_PATH directory) as a mount
  * target is made: missing directories, then a directory or an empty file
