@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <stdio.h>
 #include <sys/signalfd.h>
@@ -293,4 +294,14 @@ long shim_fs_type(const char *path)
     if (statfs(path, &st) < 0)
         return -errno;
     return (long)st.f_type;
+}
+
+int shim_is_mount_root(const char *path)
+{
+    struct statx stx;
+    if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, 0, &stx) < 0)
+        return -errno;
+    if (!(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+        return -EOPNOTSUPP;
+    return (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) ? 1 : 0;
 }

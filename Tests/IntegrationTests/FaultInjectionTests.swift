@@ -5,13 +5,16 @@ import XCTest
 import Glibc
 #endif
 
-/// swrun SIGKILLed at the end of each phase of create, start, exec and
-/// delete (SWRUN_FAULT_AFTER, a test hook in PhaseTimer): `delete --force`
+/// swrun SIGKILLed at the end of each phase of create, start, exec,
+/// delete and restore (SWRUN_FAULT_AFTER, a test hook in PhaseTimer): `delete --force`
 /// then finishes within seconds and leaves no process, cgroup, mount or
 /// state directory.
 final class FaultInjectionTests: IntegrationTestCase {
     static let createPhases = ["load bundle", "publish state dir", "compile plan", "create cgroups", "clone",
                                "join cgroups", "child setup", "record created"]
+    static let restorePhases = ["restore load bundle", "restore publish state dir", "restore create cgroups",
+                                "restore mount points", "restore bind root", "restore criu", "restore unbind root",
+                                "restore record"]
 
     override func setUpWithError() throws {
         try super.setUpWithError()
@@ -91,6 +94,42 @@ final class FaultInjectionTests: IntegrationTestCase {
             killed(runProcess([sb.binary, "--root", sb.stateRoot, "delete", "--force", id], env: ["SWRUN_FAULT_AFTER": phase]), phase)
             reap(pid)
             cleanedUp(sb, id, phase)
+        }
+    }
+
+    /// restore killed after each phase. The phases before CRIU runs need
+    /// no CRIU (images that name stdio only); with a working CRIU (the
+    /// guest) a real checkpoint is restored, under a new id each time. A
+    /// kill while the rootfs is bound at `<root>/<id>/criu-root` leaves
+    /// that mount: `delete --force` detaches it and never walks into it,
+    /// so the rootfs survives.
+    func testRestoreKilledAtEveryPhase() throws {
+        let sb = try makeSandbox(args: ["sleep", "1000"])
+        let images = sb.dir + "/images"
+        let phases: [String]
+        if CheckpointTests.criuProblem == nil {
+            let original = sb.newID()
+            try sb.createAndStart(original)
+            let pid = sb.statePid(original) ?? 0
+            XCTAssertSucceeds(sb.swrun(["checkpoint", "--image-path", images, "--work-path", sb.dir + "/work", original], timeout: 60))
+            reap(pid)
+            phases = Self.restorePhases
+        } else {
+            try FileManager.default.createDirectory(atPath: images, withIntermediateDirectories: true)
+            try writeFile(images + "/descriptors.json", "[\"/dev/null\",\"/dev/null\",\"/dev/null\"]")
+            phases = Array(Self.restorePhases.prefix { $0 != "restore criu" })
+        }
+        for phase in phases {
+            let id = sb.newID()
+            try sb.prepare(id)
+            let r = runProcess([sb.binary, "--root", sb.stateRoot, "restore", "--detach", "--bundle", sb.bundle.path,
+                                "--image-path", images, "--work-path", sb.dir + "/work", id],
+                               env: ["SWRUN_FAULT_AFTER": phase], timeout: 60)
+            killed(r, phase)
+            cleanedUp(sb, id, phase)
+            XCTAssertTrue(fileExists(sb.bundle.rootfs + "/bin/busybox"), "the rootfs survives delete after a kill at \(phase)")
+            XCTAssertFalse((readFile("/proc/self/mountinfo") ?? "").contains(sb.stateRoot),
+                           "nothing stays mounted under the state root after a kill at \(phase)")
         }
     }
 

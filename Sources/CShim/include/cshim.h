@@ -65,6 +65,9 @@ int shim_rename_noreplace(const char *from, const char *to);
 
 /* statfs(2)'s f_type of path (a magic such as CGROUP2_SUPER_MAGIC), or -errno. */
 long shim_fs_type(const char *path);
+/* 1 when path (not followed) is the root of a mount, 0 when not, -errno
+ * (-EOPNOTSUPP before Linux 5.8, whose statx cannot tell). */
+int shim_is_mount_root(const char *path);
 /* A close-on-exec signalfd for mask, and one read of it: the signal number. */
 int shim_signalfd(const sigset_t *mask);
 int shim_signalfd_read(int fd);

@@ -2,11 +2,9 @@ import CShim
 import Glibc
 import OCI
 
-/// One `create`, as the phases PhaseTimer names (the fault-injection tests
+/// One `create`, in the phases PhaseRunner runs (the fault-injection tests
 /// kill swrun after each by name): load bundle, publish state dir, compile
 /// plan, create cgroups, clone, join cgroups, child setup, record created.
-/// Each phase registers the undo of what it made with `rollback`: a
-/// failure anywhere unwinds exactly that, newest first.
 final class ContainerCreation {
     let runtime: Runtime
     let id: String
@@ -14,7 +12,6 @@ final class ContainerCreation {
     private var store: StateStore { runtime.store }
     private var log: Logger { runtime.log }
     private let rollback: Rollback
-    private let started = PhaseTimer.now()
 
     // What the phases find and make, in phase order.
     private var bundle: Bundle!
@@ -53,31 +50,17 @@ final class ContainerCreation {
     /// Runs the phases; on failure undoes what they did and rethrows.
     func run() throws {
         PhaseTimer.mark("start of process")
-        do {
-            try phase("load bundle", loadBundle)
-            try phase("publish state dir", publishStateDir)
-            try phase("compile plan", compilePlan)
-            try phase("create cgroups", createCgroups)
-            try phase("clone", clone)
-            try phase("join cgroups", joinCgroups)
-            try phase("child setup", childSetup)
-            try phase("record created", recordCreated)
-        } catch {
-            rollback.run()
-            throw error
-        }
-        rollback.disarm()
+        try PhaseRunner(verb: "create", rollback: rollback, log: log).run([
+            ("load bundle", loadBundle),
+            ("publish state dir", publishStateDir),
+            ("compile plan", compilePlan),
+            ("create cgroups", createCgroups),
+            ("clone", clone),
+            ("join cgroups", joinCgroups),
+            ("child setup", childSetup),
+            ("record created", recordCreated),
+        ])
         log.debug("created container \(id) with init pid \(child.pid)")
-    }
-
-    /// Runs one phase, traces it in --debug logs, then marks it (where
-    /// SWRUN_FAULT_AFTER may kill us).
-    private func phase(_ name: String, _ body: () throws -> Void) throws {
-        let t0 = PhaseTimer.now()
-        try body()
-        let t1 = PhaseTimer.now()
-        log.debug("create: \(name) done in \(Int((t1 - t0) * 1000)) us (\(Int((t1 - started) * 1000)) us since start)")
-        PhaseTimer.mark(name)
     }
 
     /// Reads config.json and checks what needs no side effect.

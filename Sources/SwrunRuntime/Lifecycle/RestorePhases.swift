@@ -2,10 +2,11 @@ import CShim
 import Glibc
 import OCI
 
-/// One `restore`, in phases like create's: check the bundle and the
-/// images, publish the state dir, make the cgroups, bind the rootfs where
-/// CRIU wants it, run CRIU's restore inside the cgroups, record the
-/// restored init. A failure undoes what the phases made, newest first.
+/// One `restore`, in phases like create's (PhaseRunner; the fault-injection
+/// tests kill swrun after each by name): check the bundle and the images,
+/// publish the state dir, make the cgroups and the mount points, bind the
+/// rootfs where CRIU wants it, run CRIU's restore inside the cgroups,
+/// unbind, record the restored init.
 final class ContainerRestore {
     let runtime: Runtime
     let id: String
@@ -39,26 +40,17 @@ final class ContainerRestore {
     }
 
     func run() throws {
-        do {
-            try loadBundle()
-            try publishStateDir()
-            rollback.add("remove the cgroups restore made") { [unowned self] in
-                self.cgroups.undoCreate(self.record.createdCgroupDirs)
-            }
-            try runtime.makeCgroups(cgroups, record: &record, spec: spec)
-            try CriuMountPoints.make(spec.mounts ?? [], rootfs: record.rootfs, bundle: bundle.path)
-            try bindRoot()
-            defer { unbindRoot() }
-            try restoreWithCriu()
-            guard StatusResolver.initAlive(record) else {
-                throw RuntimeError("the restored init exited right after the restore")
-            }
-            if let pidFile = options.pidFile { try PidFile.write(pidFile, pid: record.pid!) }
-        } catch {
-            rollback.run()
-            throw error
-        }
-        rollback.disarm()
+        try PhaseRunner(verb: "restore", rollback: rollback, log: runtime.log).run([
+            ("restore load bundle", loadBundle),
+            ("restore publish state dir", publishStateDir),
+            ("restore create cgroups", createCgroups),
+            ("restore mount points", { try CriuMountPoints.make(self.spec.mounts ?? [], rootfs: self.record.rootfs,
+                                                                 bundle: self.bundle.path) }),
+            ("restore bind root", bindRoot),
+            ("restore criu", restoreWithCriu),
+            ("restore unbind root", unbindRoot),
+            ("restore record", recordRestored),
+        ])
         // Unlocked before a foreground restore waits, as run does: kill,
         // exec and delete --force from others must get through.
         lock?.release()
@@ -91,23 +83,39 @@ final class ContainerRestore {
         rollback.add("remove the state dir") { store.remove(id) }
     }
 
+    private func createCgroups() throws {
+        rollback.add("remove the cgroups restore made") { [unowned self] in
+            self.cgroups.undoCreate(self.record.createdCgroupDirs)
+        }
+        try runtime.makeCgroups(cgroups, record: &record, spec: spec)
+    }
+
     /// CRIU wants its root to be a mount point whose parent is not
     /// overmounted: the rootfs bound (recursively) at
     /// `<root>/<id>/criu-root`, as runc does, unmounted after the restore.
+    /// (A restore killed meanwhile leaves it to `delete`, whose removal of
+    /// the state dir detaches mounts and never walks into them.)
     private func bindRoot() throws {
-        criuRoot = store.directory(id) + "/criu-root"
-        try Sys.mkdir(criuRoot, 0o755)
-        if Glibc.mount(record.rootfs, criuRoot, nil, UInt(MS_BIND | MS_REC), nil) < 0 {
+        let dir = store.directory(id) + "/criu-root"
+        try Sys.mkdir(dir, 0o755)
+        if Glibc.mount(record.rootfs, dir, nil, UInt(MS_BIND | MS_REC), nil) < 0 {
             let e = errno
-            rmdir(criuRoot)
-            throw RuntimeError("bind the rootfs for criu onto", path: criuRoot, errno: e)
+            rmdir(dir)
+            throw RuntimeError("bind the rootfs for criu onto", path: dir, errno: e)
         }
+        criuRoot = dir
+        rollback.add("unbind the rootfs from criu-root") { [unowned self] in self.unbindRoot() }
     }
 
     private func unbindRoot() {
         guard !criuRoot.isEmpty else { return }
         umount2(criuRoot, Int32(MNT_DETACH))
         rmdir(criuRoot)
+        criuRoot = ""
+    }
+
+    private func recordRestored() throws {
+        if let pidFile = options.pidFile { try PidFile.write(pidFile, pid: record.pid!) }
     }
 
     /// The restore request, as runc fills it.
@@ -141,6 +149,9 @@ final class ContainerRestore {
         let st = session.finish()
         if record.pid == nil && resp.hasRestore { try noteRestored(pid: resp.restore.pid) }
         if st != 0 { throw RuntimeError("criu restore: criu exited with wait status \(st)\(session.logHint)") }
+        guard StatusResolver.initAlive(record) else {
+            throw RuntimeError("the restored init exited right after the restore")
+        }
     }
 
     /// Where CRIU's own cgroup is (it joined the new container's cgroups):

@@ -1,3 +1,4 @@
+import CShim
 import Glibc
 
 /// Thin wrappers over the syscalls the Swift side uses, each retrying EINTR
@@ -175,15 +176,29 @@ public enum Sys {
     }
 
     /// Removes a directory tree (state dirs only: no mount points inside).
+    /// Removes `path` and what is below it, never crossing into another
+    /// mount: a mount point below it (a crashed restore's `criu-root`, a
+    /// bind of the container's rootfs) is detached, and left alone if that
+    /// fails or cannot be told (Linux < 5.8, or another device).
     static func removeTree(_ path: String) {
+        var top = stat()
+        guard lstat(path, &top) == 0 else { return }
+        removeTree(path, device: top.st_dev, isTop: true)
+    }
+
+    private static func removeTree(_ path: String, device: UInt, isTop: Bool) {
         var st = stat()
         guard lstat(path, &st) == 0 else { return }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
-            for name in (try? listDirectory(path)) ?? [] { removeTree(path + "/" + name) }
-            rmdir(path)
-        } else {
+        guard (st.st_mode & S_IFMT) == S_IFDIR else {
             unlink(path)
+            return
         }
+        if !isTop && (st.st_dev != device || shim_is_mount_root(path) != 0) {
+            umount2(path, Int32(MNT_DETACH))
+            guard lstat(path, &st) == 0, st.st_dev == device, shim_is_mount_root(path) == 0 else { return }
+        }
+        for name in (try? listDirectory(path)) ?? [] { removeTree(path + "/" + name, device: device, isTop: false) }
+        rmdir(path)
     }
 
     static func sleepMillis(_ ms: Int) {
