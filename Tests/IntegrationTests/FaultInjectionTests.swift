@@ -106,10 +106,13 @@ final class FaultInjectionTests: IntegrationTestCase {
     func testRestoreKilledAtEveryPhase() throws {
         let sb = try makeSandbox(args: ["sleep", "1000"])
         let images = sb.dir + "/images"
+        // Pipes for stdio: CRIU cannot dump a file on a mount the container lacks.
+        let stdio = CheckpointTests.Stdio()
+        addTeardownBlock { stdio.close() }
         let phases: [String]
         if CheckpointTests.criuProblem == nil {
             let original = sb.newID()
-            try sb.createAndStart(original)
+            XCTAssertSucceeds(try sb.run(original, extra: ["--detach"], fds: stdio.fds))
             let pid = sb.statePid(original) ?? 0
             XCTAssertSucceeds(sb.swrun(["checkpoint", "--image-path", images, "--work-path", sb.dir + "/work", original], timeout: 60))
             reap(pid)
@@ -124,7 +127,7 @@ final class FaultInjectionTests: IntegrationTestCase {
             try sb.prepare(id)
             let r = runProcess([sb.binary, "--root", sb.stateRoot, "restore", "--detach", "--bundle", sb.bundle.path,
                                 "--image-path", images, "--work-path", sb.dir + "/work", id],
-                               env: ["SWRUN_FAULT_AFTER": phase], timeout: 60)
+                               env: ["SWRUN_FAULT_AFTER": phase], fds: stdio.fds, timeout: 60)
             killed(r, phase)
             cleanedUp(sb, id, phase)
             XCTAssertTrue(fileExists(sb.bundle.rootfs + "/bin/busybox"), "the rootfs survives delete after a kill at \(phase)")
