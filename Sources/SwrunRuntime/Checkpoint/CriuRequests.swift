@@ -66,6 +66,17 @@ enum CriuRequests {
         }
     }
 
+    /// CRIU is driven as root of the initial user namespace only (runc
+    /// 1.1.5 goes on with a warning, and CRIU fails part-way): why not here.
+    static func refuseRootless(_ verb: String) throws {
+        if geteuid() != 0 {
+            throw RuntimeError("\(verb) is not supported for a rootless caller (uid \(geteuid())): CRIU needs root in the initial user namespace")
+        }
+        if Rootless.inUserNamespace() {
+            throw RuntimeError("\(verb) is not supported in a user namespace (a rootless caller's): CRIU needs root in the initial user namespace")
+        }
+    }
+
     /// The CRIU binary: `--criu` as given when it has a slash, else looked
     /// up in PATH as runc's exec does.
     static func resolve(_ criu: String) throws -> String {

@@ -16,6 +16,7 @@ extension Runtime {
         guard status == .running || status == .paused, let pid = record.pid else {
             throw RuntimeError("Container cannot be checkpointed in \(status.rawValue) state")
         }
+        try CriuRequests.refuseRootless("checkpoint")
         let cgroups = Runtime.cgroupDriver(of: record)
         let images = try CriuImages.forCheckpoint(o.common, parent: o.parentPath)
         defer { images.close() }

@@ -61,6 +61,7 @@ final class ContainerRestore {
     /// The bundle, checked as create checks it, and the images: nothing
     /// is made before both are found good.
     private func loadBundle() throws {
+        try CriuRequests.refuseRootless("restore")
         var create = CreateOptions()
         create.bundle = options.bundle
         create.consoleSocket = options.consoleSocket
