@@ -1,7 +1,8 @@
 #!/bin/bash
-# Acceptance test for checkpoint/restore through a real client: podman's
-# `container checkpoint` / `container restore` drive the runtime, which
-# drives CRIU. Needs a host where `criu check` passes (the guest of
+# Acceptance test for checkpoint/restore through real clients: podman's
+# `container checkpoint` / `container restore`, and containerd's task
+# checkpoint (what CRI's checkpoint uses), drive the runtime, which drives
+# CRIU. Needs a host where `criu check` passes (the guest of
 # `make vm-test`):
 #
 #   bash Tests/Clients/checkpoint-clients.sh /path/to/runtime
@@ -25,7 +26,7 @@ if ! command -v criu >/dev/null || ! criu check >/dev/null 2>&1; then
     echo "0 passed, 0 failed"
     exit 0
 fi
-for t in podman conmon busybox; do
+for t in podman conmon busybox containerd ctr; do
     command -v "$t" >/dev/null || { echo "$0: missing $t" >&2; exit 2; }
 done
 
@@ -120,6 +121,46 @@ left=$(PM ps -aq 2>&1)
 runtime_left=$(grep -c . <<<"$("$RUNTIME" list -q 2>/dev/null)")
 if [ -z "$left" ] && [ "$runtime_left" = 0 ] && ! ls -d /sys/fs/cgroup/machine.slice/libpod-*.scope >/dev/null 2>&1
 then ok podman-rm-leaves-nothing; else fail podman-rm-leaves-nothing "podman: $left; runtime list: $runtime_left; $(ls -d /sys/fs/cgroup/machine.slice/libpod-* 2>&1)"; fi
+
+# ---------------------------------------------------------------- containerd
+# The runc shim's checkpoint, as Kubernetes' forensic checkpointing drives
+# it through CRI: images into a directory, the task left running; then
+# with --exit, which stops it.
+SOCK=$BASE/containerd/containerd.sock
+mkdir -p "$BASE/containerd/root" "$BASE/containerd/state"
+cat >"$BASE/containerd/config.toml" <<EOF
+version = 2
+root = "$BASE/containerd/root"
+state = "$BASE/containerd/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[grpc]
+  address = "$SOCK"
+EOF
+containerd --config "$BASE/containerd/config.toml" >"$BASE/containerd.log" 2>&1 &
+CONTAINERD_PID=$!
+stop_containerd() {
+    for id in $(ctr -a "$SOCK" -n cpc task ls -q 2>/dev/null); do ctr -a "$SOCK" -n cpc task kill -s KILL "$id" 2>/dev/null; done
+    sleep 0.5
+    for id in $(ctr -a "$SOCK" -n cpc task ls -q 2>/dev/null); do ctr -a "$SOCK" -n cpc task rm -f "$id" >/dev/null 2>&1; done
+    for id in $(ctr -a "$SOCK" -n cpc c ls -q 2>/dev/null); do ctr -a "$SOCK" -n cpc c rm "$id" >/dev/null 2>&1; done
+    kill "$CONTAINERD_PID" 2>/dev/null; wait "$CONTAINERD_PID" 2>/dev/null
+}
+trap 'stop_containerd; cleanup' EXIT
+for _ in $(seq 100); do ctr -a "$SOCK" version >/dev/null 2>&1 && break; sleep 0.1; done
+CTR() { timeout 120 ctr -a "$SOCK" -n cpc "$@"; }
+task_status() { CTR task ls 2>/dev/null | awk -v id="$1" '$1 == id { print $3 }'; }
+
+CTR run -d --runc-binary "$WRAP" --env PATH=/bin --rootfs "$rootfs" cd-cp sh -c "$LOOP" >"$BASE/out" 2>&1 || fail containerd-run "$(cat "$BASE/out")"
+sleep 0.5
+: >"$CALLS"
+if CTR task checkpoint --image-path "$BASE/cd-img" --work-path "$BASE/cd-work" cd-cp >"$BASE/out" 2>&1 &&
+   [ -f "$BASE/cd-img/inventory.img" ] && [ "$(task_status cd-cp)" = RUNNING ] && grep -qE '(^| )checkpoint .*--leave-running' "$CALLS"
+then ok containerd-checkpoint-leaves-it-running
+else fail containerd-checkpoint-leaves-it-running "$(cat "$BASE/out") status=$(task_status cd-cp) calls: $(cat "$CALLS") $(tail -3 "$BASE/cd-work/dump.log" 2>/dev/null)"; fi
+if CTR task checkpoint --exit --image-path "$BASE/cd-img2" --work-path "$BASE/cd-work2" cd-cp >"$BASE/out" 2>&1 &&
+   [ -f "$BASE/cd-img2/inventory.img" ] && [ "$(task_status cd-cp)" != RUNNING ]
+then ok containerd-checkpoint-exit
+else fail containerd-checkpoint-exit "$(cat "$BASE/out") status=$(task_status cd-cp) $(tail -3 "$BASE/cd-work2/dump.log" 2>/dev/null)"; fi
 
 echo "$PASS passed, $FAILED failed"
 [ "$FAILED" = 0 ]
