@@ -247,6 +247,69 @@ final class CheckpointTests: IntegrationTestCase {
         assertRestoredContainerWorks(sb, id)
     }
 
+    /// An established TCP connection inside the container (nc to nc over
+    /// the loopback of a network namespace joined by path, as podman's):
+    /// CRIU refuses to dump it without --tcp-established, and the
+    /// container runs on; with the flag on both sides the connection
+    /// comes back established. (A namespace of the container's own is
+    /// restored empty, as runc has it: its loopback would be down.)
+    func testTCPEstablishedNeedsTheFlagAndComesBack() throws {
+        try requireCriu()
+        let (sb, id, before, after) = try makeCriuSandbox()
+        let netns = "swrun-cp-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+        XCTAssertSucceeds(runProcess(["ip", "netns", "add", netns]))
+        addTeardownBlock { _ = runProcess(["ip", "netns", "delete", netns]) }
+        XCTAssertSucceeds(runProcess(["ip", "-n", netns, "link", "set", "lo", "up"]))
+        sb.bundle.setNamespace("network", path: "/run/netns/" + netns)
+        // Both ends read a pipe that never ends: nc closes on end of input.
+        let connect = "{ sleep 100000 | nc -l -p 5000 >/dev/null & }; sleep 0.3; "
+            + "{ (while :; do echo x; sleep 0.1; done) | nc 127.0.0.1 5000 & }; "
+        sb.bundle.args = ["sh", "-c", connect + Self.counter[2]]
+        _ = try startCounter(sb, id, stdio: before)
+        let pid = sb.statePid(id) ?? 0
+        // /proc/net/tcp{,6} of a process in the container: state 01 is
+        // ESTABLISHED (nc listens on a dual-stack socket: tcp6).
+        func established(_ pid: pid_t) -> Bool {
+            lines((readFile("/proc/\(pid)/net/tcp") ?? "") + (readFile("/proc/\(pid)/net/tcp6") ?? "")).contains { line in
+                let f = line.split(separator: " ")
+                return f.count > 3 && f[3] == "01"
+            }
+        }
+        XCTAssertTrue(waitUntil(timeout: 10) { established(pid) }, "the connection is up: \(sb.swrun(["exec", id, "netstat", "-tn"]))")
+        let bad = sb.swrun(["checkpoint", "--image-path", sb.dir + "/refused", "--work-path", sb.dir + "/work", id], timeout: 60)
+        XCTAssertNotEqual(bad.status, 0, "a dump with an established connection needs --tcp-established: \(bad)")
+        XCTAssertEqual(sb.status(id), "running", "and the container runs on")
+        XCTAssertFalse(numbers(from: before.output.read, atLeast: 2).isEmpty, "counting")
+
+        checkpoint(sb, id, images: sb.dir + "/images", extra: ["--tcp-established"])
+        reap(pid)
+        let last = numbers(from: before.output.read, timeout: 0.5).last ?? 0
+        try restore(sb, id, images: sb.dir + "/images", stdio: after, extra: ["--tcp-established"])
+        let resumed = numbers(from: after.output.read, atLeast: 2)
+        XCTAssertEqual(resumed.first, last + 1, "counting goes on from memory (\(last) before): \(resumed)")
+        XCTAssertTrue(established(sb.statePid(id) ?? 0), "the connection is back, established")
+        assertRestoredContainerWorks(sb, id)
+    }
+
+    /// The flags that only pass an option on to CRIU, given on both sides:
+    /// each round trip keeps the container's memory.
+    func testPassThroughFlagsRoundTrip() throws {
+        try requireCriu()
+        for flags in [["--ext-unix-sk"], ["--file-locks"], ["--auto-dedup"], ["--manage-cgroups-mode", "full"],
+                      ["--manage-cgroups-mode", "soft"]] {
+            let (sb, id, before, after) = try makeCriuSandbox()
+            _ = try startCounter(sb, id, stdio: before)
+            let pid = sb.statePid(id) ?? 0
+            checkpoint(sb, id, images: sb.dir + "/images", extra: flags)
+            reap(pid)
+            let last = numbers(from: before.output.read, timeout: 0.5).last ?? 0
+            try restore(sb, id, images: sb.dir + "/images", stdio: after, extra: flags)
+            let resumed = numbers(from: after.output.read, atLeast: 2)
+            XCTAssertEqual(resumed.first, last + 1, "\(flags): counting goes on (\(last) before): \(resumed)")
+            assertRestoredContainerWorks(sb, id)
+        }
+    }
+
     /// --lazy-pages needs userfaultfd for processes CRIU does not own.
     func requireLazyPages() throws {
         try requireCriu()
