@@ -12,13 +12,14 @@ final class InitPlanCompilerTests: XCTestCase {
 
     /// As create does: the OCI validator first (it owns the checks of
     /// the fields), then the compiler.
-    func compile(_ spec: Spec, userDirs: Set<String> = []) throws -> InitPlan {
+    func compile(_ spec: Spec, userDirs: Set<String> = [], runtimeInUserNamespace: Bool = false) throws -> InitPlan {
         let problems = validate(spec)
         if !problems.isEmpty { throw RuntimeError(problems.map(\.description).joined(separator: "\n")) }
         var input = InitPlanInput(spec: spec, bundle: "/b", rootfs: "/b/rootfs", fifoPath: "/run/x/exec.fifo",
                                   sourceKind: { userDirs.contains($0) ? .directory : ($0.hasPrefix("/host/") ? .file : nil) })
         input.cgroupBinds = [.init(name: "cpu", hostPath: "/sys/fs/cgroup/cpu/c1")]
         input.rootfsParentMount = "/b"
+        input.runtimeInUserNamespace = runtimeInUserNamespace
         return try InitPlanCompiler.compile(input)
     }
 
@@ -194,6 +195,14 @@ final class InitPlanCompilerTests: XCTestCase {
         XCTAssertEqual(Array(plan.steps[2...3]), [.setresgid(0), .setresuid(0)])
         XCTAssertTrue(plan.steps.contains(.bindDevice(path: "/dev/null", mode: 0o020666, major: 1, minor: 3)),
                       "the host's node, checked, is bound")
+        XCTAssertFalse(plan.steps.contains { if case .mknod = $0 { return true }; return false })
+    }
+
+    /// Root in a user namespace (rootless podman's runtime) may not mknod
+    /// either, though the container has no user namespace of its own.
+    func testARuntimeInAUserNamespaceBindsTheDevices() throws {
+        let plan = try compile(baseSpec(), runtimeInUserNamespace: true)
+        XCTAssertTrue(plan.steps.contains(.bindDevice(path: "/dev/null", mode: 0o020666, major: 1, minor: 3)))
         XCTAssertFalse(plan.steps.contains { if case .mknod = $0 { return true }; return false })
     }
 

@@ -128,6 +128,7 @@ final class ContainerCreation {
         input.preserveFds = options.preserveFds
         input.listenFds = listenFds
         if geteuid() != 0 { input.unprivilegedCaller = (geteuid(), getegid()) }
+        input.runtimeInUserNamespace = Rootless.inUserNamespace()
         input.rootfsParentMount = MountTable.mountPoint(containing: bundle.rootfs, mountinfo: mountinfo)
         if let uid = spec.process?.user.uid, let passwd = Passwd.read(rootfs: bundle.rootfs) {
             input.homeDirectory = Passwd.home(uid: uid, passwd: passwd)

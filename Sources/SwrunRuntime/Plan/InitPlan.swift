@@ -51,6 +51,10 @@ public struct InitPlanInput {
     /// The caller's ids when it is not root: a new user namespace's maps
     /// are then written as `IDMapWriter` can.
     public var unprivilegedCaller: (uid: UInt32, gid: UInt32)?
+    /// swrun itself runs in a user namespace (root there, as rootless
+    /// podman runs its runtime): mknod is refused even without one of the
+    /// container's own, so device nodes are bound, as runc does.
+    public var runtimeInUserNamespace = false
     public var sourceKind: (String) -> MountTargetKind?
 
     public init(spec: Spec, bundle: String, rootfs: String, fifoPath: String,
@@ -327,7 +331,7 @@ public enum InitPlanCompiler {
             }
         }
         if !devIsBound {
-            s += try DevicePlan.steps(devices: linux.devices ?? [], inUserNamespace: userNS)
+            s += try DevicePlan.steps(devices: linux.devices ?? [], inUserNamespace: userNS || input.runtimeInUserNamespace)
         }
         if let cwd = input.spec.process?.cwd { s.append(.mkdir(path: cwd)) }
         // The masks bind the host's /dev/null, which is out of reach after
