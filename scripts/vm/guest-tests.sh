@@ -1,7 +1,8 @@
 #!/bin/sh
 # In the guest (`make vm-test`): the selected tests with swrun, the same
 # tests with the guest's runc as the reference, then the systemd cgroup
-# driver through containerd and podman. Runs all three; fails if any did.
+# driver through containerd and podman, then rootless podman (its user's
+# systemd user manager). Runs all four; fails if any did.
 #   scripts/vm/guest-tests.sh SWRUN_BIN [XCTEST_FILTER]
 set -u
 bin=$1
@@ -19,4 +20,5 @@ step "tests with swrun" env SWRUN_BIN="$bin" unshare --mount --propagation priva
 # shellcheck disable=SC2086
 step "tests with runc" env SWRUN_BIN=/usr/sbin/runc unshare --mount --propagation private $xctest $filter
 step "containerd and podman with systemd cgroups" bash Tests/Clients/systemd-clients.sh "$bin"
+step "rootless podman with systemd cgroups" bash Tests/Clients/rootless-podman.sh "$bin"
 exit $rc
