@@ -55,6 +55,9 @@ public struct InitPlanInput {
     /// podman runs its runtime): mknod is refused even without one of the
     /// container's own, so device nodes are bound, as runc does.
     public var runtimeInUserNamespace = false
+    /// swrun's own user namespace denies setgroups (`unshare
+    /// --map-root-user` makes one so): a new one inherits the denial.
+    public var runtimeSetgroupsDenied = false
     public var sourceKind: (String) -> MountTargetKind?
 
     public init(spec: Spec, bundle: String, rootfs: String, fifoPath: String,
@@ -90,6 +93,7 @@ public enum InitPlanCompiler {
         let ns = try namespaces(linux, into: &plan)
         if ns.new & NamespaceKinds.newuser != 0 {
             plan.setgroupsDenied = IDMapWriter.deniesSetgroups(plan.gidMappings, caller: input.unprivilegedCaller)
+                || input.runtimeSetgroupsDenied
         }
 
         var s: [Step] = [.deathSignal(9), .syncWait]
@@ -371,7 +375,7 @@ public enum InitPlanCompiler {
         if !setgroupsDenied {
             s.append(.setgroups(process.user.additionalGids ?? []))
         } else if let gids = process.user.additionalGids, !gids.isEmpty {
-            throw RuntimeError("process.user.additionalGids: the user namespace denies setgroups (its gid map is the caller's own gid, written without newgidmap): no additional groups can be set")
+            throw RuntimeError("process.user.additionalGids: the user namespace denies setgroups (its gid map is the caller's own gid, written without newgidmap, or swrun's own namespace denies it): no additional groups can be set")
         }
         s.append(.setresgid(process.user.gid))
         s.append(.setresuid(process.user.uid))
