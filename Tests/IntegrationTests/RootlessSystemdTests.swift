@@ -130,6 +130,28 @@ final class RootlessSystemdTests: IntegrationTestCase {
         }, "delete left the scope's cgroup")
     }
 
+    /// Where XDG_RUNTIME_DIR has no systemd/private, the manager is reached
+    /// through the user's session bus there (runc's only way).
+    func testTheSessionBusServesWithoutThePrivateSocket() throws {
+        let id = try setUpContainer(resources: ["pids": ["limit": 20]])
+        let xdg = sb.dir + "/xdg"
+        try FileManager.default.createDirectory(atPath: xdg, withIntermediateDirectories: true)
+        chown(xdg, uid_t(rootless.account.uid), gid_t(rootless.account.gid))
+        chmod(xdg, 0o700)
+        XCTAssertEqual(symlink(manager.runtimeDir + "/bus", xdg + "/bus"), 0, "symlink the user's bus")
+        let r = rootless.run(["--systemd-cgroup", "run", "--detach", id], xdg: xdg)
+        XCTAssertEqual(r.status, 0, "run through the session bus: \(r)")
+        let pid = rootless.pid(id, xdg: xdg)
+        XCTAssertEqual(cgroupOf(pid), "0::" + manager.cgroup + "/user.slice/swrun-it-\(id).scope")
+        XCTAssertEqual(manager.directory("/user.slice/swrun-it-\(id).scope").flatMap { readFile($0 + "/pids.max") }.map(trimmed), "20")
+        let u = rootless.run(["update", "--pids-limit", "25", id], xdg: xdg)
+        XCTAssertEqual(u.status, 0, "update through the session bus: \(u)")
+        XCTAssertEqual(manager.property("swrun-it-\(id).scope", "TasksMax"), "25")
+        rootless.killAndDelete(id, pid: pid, xdg: xdg)
+        XCTAssertNotEqual(manager.property("swrun-it-\(id).scope", "ActiveState"), "active")
+        sb.assertNoTrace(of: id)
+    }
+
     /// A limit whose controller systemd does not delegate to the user
     /// (Debian 12's user@.service delegates cpu, memory and pids) fails
     /// create, naming the field, with nothing made.
