@@ -20,13 +20,8 @@
 # end as root (the storage holds files of subordinate ids), with the
 # containers and podman's pause process.
 
-set -u -o pipefail
-export LC_ALL=C
-
-[ $# -eq 1 ] || { echo "usage: $0 /path/to/runtime" >&2; exit 2; }
-[ "$(id -u)" = 0 ] || { echo "$0: must run as root" >&2; exit 2; }
-RUNTIME=$(readlink -f "$1")
-[ -x "$RUNTIME" ] || { echo "$0: $1 is not an executable file" >&2; exit 2; }
+. "$(dirname "$0")/client-common.sh"
+runtime_arg "$@"
 skip_all() { echo "skip all: $1"; echo "0 passed, 0 failed"; exit 0; }
 if [ ! -d /run/systemd/system ] || [ ! -f /sys/fs/cgroup/cgroup.controllers ]; then
     skip_all "systemd is not pid 1 on cgroup v2 here (run it in the guest: make vm-test)"
@@ -61,30 +56,17 @@ chown "$USER_NAME": "$BASE"/{home,storage,run,tmp}
 CALLS=$BASE/runtime-calls.log
 : >"$CALLS"
 chmod 0666 "$CALLS"
-PASS=0 FAILED=0
-ok() { echo "ok $1"; PASS=$((PASS + 1)); }
-fail() { echo "FAIL $1: $(printf '%s' "$2" | tr '\n' ' ' | cut -c1-400)"; FAILED=$((FAILED + 1)); }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', want '$3'"; fi; }    # NAME GOT WANT
 as_user() { (cd "$BASE" && runuser -u "$USER_NAME" -- env HOME="$BASE/home" XDG_RUNTIME_DIR="$XDG" \
     DBUS_SESSION_BUS_ADDRESS="unix:path=$XDG/bus" "$@"); }
 unit_prop() { as_user systemctl --user show -p "$2" --value "$1"; }    # UNIT PROPERTY
 
 # A busybox rootfs, and the runtime behind a wrapper that logs each call.
 rootfs=$BASE/rootfs
-mkdir -p "$rootfs"/{bin,proc,sys,dev,etc,tmp}
-cp "$(command -v busybox)" "$rootfs/bin/busybox"
-for a in sh cat sleep echo true; do ln -s busybox "$rootfs/bin/$a"; done
-echo 'root:x:0:0:root:/:/bin/sh' >"$rootfs/etc/passwd"
-echo 'root:x:0:' >"$rootfs/etc/group"
+busybox_rootfs "$rootfs"
 tar -C "$rootfs" -cf "$BASE/rootfs.tar" .
 chmod 0644 "$BASE/rootfs.tar"
 WRAP=$BASE/wrap/runc
-cat >"$WRAP" <<EOF
-#!/bin/sh
-echo "uid \$(id -u) XDG_RUNTIME_DIR=\${XDG_RUNTIME_DIR:-}: \$*" >>"$CALLS"
-exec "$RUNTIME" "\$@"
-EOF
-chmod 0755 "$WRAP"
+logging_wrapper "$WRAP" "$CALLS"
 
 PM() {
     as_user timeout 120 podman --root "$BASE/storage" --runroot "$BASE/run" --tmpdir "$BASE/tmp" \
@@ -133,5 +115,4 @@ PM rm "$cid" >/dev/null 2>"$BASE/out" || fail rootless-podman-rm "$(cat "$BASE/o
 if [ ! -d "$dir" ] && [ "$(unit_prop "$scope" ActiveState)" != active ] && [ -z "$(PM ps -a -q)" ]; then ok rootless-podman-rm
 else fail rootless-podman-rm "left: $(ls -d "$dir" 2>/dev/null) $(unit_prop "$scope" ActiveState) $(PM ps -a -q)"; fi
 
-echo "$PASS passed, $FAILED failed"
-[ "$FAILED" = 0 ]
+finish
