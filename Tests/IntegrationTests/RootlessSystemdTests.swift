@@ -160,11 +160,12 @@ final class RootlessSystemdTests: IntegrationTestCase {
         guard !manager.delegated.contains("cpuset") else {
             throw XCTSkip("cpuset is delegated to \(manager.unit) here: \(manager.delegated)")
         }
-        try swrunOnly("runc 1.1.5 starts the scope and leaves cpuset.cpus unwritten, without an error")
         let r = asUser(["--systemd-cgroup", "create", id])
         XCTAssertNotEqual(r.status, 0, "a cpuset limit in the user's scope: \(r)")
-        XCTAssertTrue(r.stderr.contains("linux.resources.cpu.cpus") && r.stderr.contains("cpuset")
-                      && r.stderr.contains("uid \(rootless.account.uid)"), "the error names the field, the controller, the user: \(r)")
+        if !Suite.isRunc {    // runc 1.1.5 starts the scope first, then fails on openat2 of its cpuset.cpus: ENOENT
+            XCTAssertTrue(r.stderr.contains("linux.resources.cpu.cpus") && r.stderr.contains("cpuset")
+                          && r.stderr.contains("uid \(rootless.account.uid)"), "the error names the field, the controller, the user: \(r)")
+        }
         let unit = "swrun-it-\(id).scope"
         XCTAssertNotEqual(manager.property(unit, "ActiveState"), "active", "no scope was started")
         XCTAssertFalse(manager.directory("/user.slice/" + unit).map(isDirectory) ?? false, "no cgroup was made")
