@@ -34,7 +34,7 @@ docker-test: build
 # host's cgroup layout, run there with the binaries built here, against swrun
 # and the guest's runc; then containerd and podman with systemd cgroups
 # (Tests/Clients/systemd-clients.sh). VM_TESTS=all runs the whole suite.
-VM_TESTS ?= IntegrationTests.RootlessTests,IntegrationTests.SystemdCgroupTests,IntegrationTests.CgroupV2ResourceTests,IntegrationTests.CgroupTests,IntegrationTests.CgroupLifecycleTests,IntegrationTests.ResourceZeroTests,IntegrationTests.SharedCgroupTests,IntegrationTests.FaultInjectionTests,RuntimeTests.FreezerV2KernelTests,IntegrationTests.CheckpointTests
+VM_TESTS ?= IntegrationTests.RootlessTests,IntegrationTests.RootlessSystemdTests,IntegrationTests.SystemdCgroupTests,IntegrationTests.CgroupV2ResourceTests,IntegrationTests.CgroupTests,IntegrationTests.CgroupLifecycleTests,IntegrationTests.ResourceZeroTests,IntegrationTests.SharedCgroupTests,IntegrationTests.FaultInjectionTests,RuntimeTests.FreezerV2KernelTests,IntegrationTests.CheckpointTests
 vm-test: build
 	$(SWIFT) build --build-tests
 	sh scripts/vm/run.sh 'sh scripts/vm/guest-tests.sh $(BIN) $(if $(filter all,$(VM_TESTS)),,$(VM_TESTS))'

@@ -14,13 +14,8 @@
 # Everything lives under CHECKPOINT_CLIENTS_BASE (default
 # /tmp/swrun-cpclients) and is removed at the end.
 
-set -u -o pipefail
-export LC_ALL=C
-
-[ $# -eq 1 ] || { echo "usage: $0 /path/to/runtime" >&2; exit 2; }
-[ "$(id -u)" = 0 ] || { echo "$0: must run as root" >&2; exit 2; }
-RUNTIME=$(readlink -f "$1")
-[ -x "$RUNTIME" ] || { echo "$0: $1 is not an executable file" >&2; exit 2; }
+. "$(dirname "$0")/client-common.sh"
+runtime_arg "$@"
 if ! command -v criu >/dev/null || ! criu check >/dev/null 2>&1; then
     echo "skip all: criu is missing or 'criu check' fails here (run it in the guest: make vm-test)"
     echo "0 passed, 0 failed"
@@ -35,23 +30,10 @@ rm -rf "$BASE"
 mkdir -p "$BASE"/{rootfs,wrap,podman/root,podman/runroot,podman/tmp}
 CALLS=$BASE/runtime-calls.log
 : >"$CALLS"
-PASS=0 FAILED=0
-ok() { echo "ok $1"; PASS=$((PASS + 1)); }
-fail() { echo "FAIL $1: $(printf '%s' "$2" | tr '\n' ' ' | cut -c1-600)"; FAILED=$((FAILED + 1)); }
-
 rootfs=$BASE/rootfs
-mkdir -p "$rootfs"/{bin,proc,sys,dev,etc,tmp}
-cp "$(command -v busybox)" "$rootfs/bin/busybox"
-for a in sh cat sleep echo true; do ln -s busybox "$rootfs/bin/$a"; done
-echo 'root:x:0:0:root:/:/bin/sh' >"$rootfs/etc/passwd"
-echo 'root:x:0:' >"$rootfs/etc/group"
+busybox_rootfs "$rootfs"
 WRAP=$BASE/wrap/runc
-cat >"$WRAP" <<EOF
-#!/bin/sh
-echo "\$*" >>"$CALLS"
-exec "$RUNTIME" "\$@"
-EOF
-chmod 0755 "$WRAP"
+logging_wrapper "$WRAP" "$CALLS"
 
 PM() {
     timeout 120 podman --root "$BASE/podman/root" --runroot "$BASE/podman/runroot" --tmpdir "$BASE/podman/tmp" \
@@ -126,28 +108,8 @@ then ok podman-rm-leaves-nothing; else fail podman-rm-leaves-nothing "podman: $l
 # The runc shim's checkpoint, as Kubernetes' forensic checkpointing drives
 # it through CRI: images into a directory, the task left running; then
 # with --exit, which stops it.
-SOCK=$BASE/containerd/containerd.sock
-mkdir -p "$BASE/containerd/root" "$BASE/containerd/state"
-cat >"$BASE/containerd/config.toml" <<EOF
-version = 2
-root = "$BASE/containerd/root"
-state = "$BASE/containerd/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-[grpc]
-  address = "$SOCK"
-EOF
-containerd --config "$BASE/containerd/config.toml" >"$BASE/containerd.log" 2>&1 &
-CONTAINERD_PID=$!
-stop_containerd() {
-    for id in $(ctr -a "$SOCK" -n cpc task ls -q 2>/dev/null); do ctr -a "$SOCK" -n cpc task kill -s KILL "$id" 2>/dev/null; done
-    sleep 0.5
-    for id in $(ctr -a "$SOCK" -n cpc task ls -q 2>/dev/null); do ctr -a "$SOCK" -n cpc task rm -f "$id" >/dev/null 2>&1; done
-    for id in $(ctr -a "$SOCK" -n cpc c ls -q 2>/dev/null); do ctr -a "$SOCK" -n cpc c rm "$id" >/dev/null 2>&1; done
-    kill "$CONTAINERD_PID" 2>/dev/null; wait "$CONTAINERD_PID" 2>/dev/null
-}
+start_containerd "$BASE/containerd" cpc
 trap 'stop_containerd; cleanup' EXIT
-for _ in $(seq 100); do ctr -a "$SOCK" version >/dev/null 2>&1 && break; sleep 0.1; done
-CTR() { timeout 120 ctr -a "$SOCK" -n cpc "$@"; }
 task_status() { CTR task ls 2>/dev/null | awk -v id="$1" '$1 == id { print $3 }'; }
 
 CTR run -d --runc-binary "$WRAP" --env PATH=/bin --rootfs "$rootfs" cd-cp sh -c "$LOOP" >"$BASE/out" 2>&1 || fail containerd-run "$(cat "$BASE/out")"
@@ -162,5 +124,4 @@ if CTR task checkpoint --exit --image-path "$BASE/cd-img2" --work-path "$BASE/cd
 then ok containerd-checkpoint-exit
 else fail containerd-checkpoint-exit "$(cat "$BASE/out") status=$(task_status cd-cp) $(tail -3 "$BASE/cd-work2/dump.log" 2>/dev/null)"; fi
 
-echo "$PASS passed, $FAILED failed"
-[ "$FAILED" = 0 ]
+finish

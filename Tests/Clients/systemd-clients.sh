@@ -15,13 +15,8 @@
 # Everything lives under SYSTEMD_CLIENTS_BASE (default /tmp/swrun-sdclients)
 # and is removed at the end, with every unit and container made.
 
-set -u -o pipefail
-export LC_ALL=C
-
-[ $# -eq 1 ] || { echo "usage: $0 /path/to/runtime" >&2; exit 2; }
-[ "$(id -u)" = 0 ] || { echo "$0: must run as root" >&2; exit 2; }
-RUNTIME=$(readlink -f "$1")
-[ -x "$RUNTIME" ] || { echo "$0: $1 is not an executable file" >&2; exit 2; }
+. "$(dirname "$0")/client-common.sh"
+runtime_arg "$@"
 if [ ! -d /run/systemd/system ] || [ ! -f /sys/fs/cgroup/cgroup.controllers ]; then
     echo "skip all: systemd is not pid 1 on cgroup v2 here (run it in the guest: make vm-test)"
     echo "0 passed, 0 failed"
@@ -33,49 +28,22 @@ done
 
 BASE=${SYSTEMD_CLIENTS_BASE:-/tmp/swrun-sdclients}
 rm -rf "$BASE"
-mkdir -p "$BASE"/{rootfs,wrap,containerd/root,containerd/state,podman/root,podman/runroot,podman/tmp}
+mkdir -p "$BASE"/{rootfs,wrap,podman/root,podman/runroot,podman/tmp}
 CALLS=$BASE/runtime-calls.log
 : >"$CALLS"
-PASS=0 FAILED=0
-ok() { echo "ok $1"; PASS=$((PASS + 1)); }
-fail() { echo "FAIL $1: $(printf '%s' "$2" | tr '\n' ' ' | cut -c1-400)"; FAILED=$((FAILED + 1)); }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', want '$3'"; fi; }    # NAME GOT WANT
 unit_prop() { systemctl show -p "$2" --value "$1"; }    # UNIT PROPERTY
-task_pid() { ctr -a "$SOCK" -n sdc task ls 2>/dev/null | awk -v id="$1" '$1 == id { print $2 }'; }
+task_pid() { CTR task ls 2>/dev/null | awk -v id="$1" '$1 == id { print $2 }'; }
 
 # A busybox rootfs, and the runtime behind a wrapper that logs each call.
 rootfs=$BASE/rootfs
-mkdir -p "$rootfs"/{bin,proc,sys,dev,etc,tmp}
-cp "$(command -v busybox)" "$rootfs/bin/busybox"
-for a in sh cat sleep echo true; do ln -s busybox "$rootfs/bin/$a"; done
-echo 'root:x:0:0:root:/:/bin/sh' >"$rootfs/etc/passwd"
-echo 'root:x:0:' >"$rootfs/etc/group"
+busybox_rootfs "$rootfs"
 WRAP=$BASE/wrap/runc
-cat >"$WRAP" <<EOF
-#!/bin/sh
-echo "\$*" >>"$CALLS"
-exec "$RUNTIME" "\$@"
-EOF
-chmod 0755 "$WRAP"
+logging_wrapper "$WRAP" "$CALLS"
 
 # ---------------------------------------------------------------- containerd
-SOCK=$BASE/containerd/containerd.sock
-cat >"$BASE/containerd/config.toml" <<EOF
-version = 2
-root = "$BASE/containerd/root"
-state = "$BASE/containerd/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-[grpc]
-  address = "$SOCK"
-EOF
-containerd --config "$BASE/containerd/config.toml" >"$BASE/containerd.log" 2>&1 &
-CONTAINERD_PID=$!
+start_containerd "$BASE/containerd" sdc
 cleanup() {
-    for id in $(ctr -a "$SOCK" -n sdc task ls -q 2>/dev/null); do ctr -a "$SOCK" -n sdc task kill -s KILL "$id" 2>/dev/null; done
-    sleep 0.5
-    for id in $(ctr -a "$SOCK" -n sdc task ls -q 2>/dev/null); do ctr -a "$SOCK" -n sdc task rm -f "$id" >/dev/null 2>&1; done
-    for id in $(ctr -a "$SOCK" -n sdc c ls -q 2>/dev/null); do ctr -a "$SOCK" -n sdc c rm "$id" >/dev/null 2>&1; done
-    kill "$CONTAINERD_PID" 2>/dev/null; wait "$CONTAINERD_PID" 2>/dev/null
+    stop_containerd
     PM rm -a -f >/dev/null 2>&1
     PM system reset -f >/dev/null 2>&1 || true
     umount -R "$BASE/podman/root" 2>/dev/null
@@ -83,8 +51,6 @@ cleanup() {
     rm -rf "$BASE"
 }
 trap cleanup EXIT
-for _ in $(seq 100); do ctr -a "$SOCK" version >/dev/null 2>&1 && break; sleep 0.1; done
-CTR() { timeout 60 ctr -a "$SOCK" -n sdc "$@"; }
 crun_() {    # ID ARGS...: a container in the scope system.slice:sdc:ID
     local id=$1; shift
     CTR run --runc-binary "$WRAP" --runc-systemd-cgroup --cgroup "system.slice:sdc:$id" --rootfs "$@"
@@ -139,5 +105,4 @@ PM rm -f -t 0 "$cid" >/dev/null 2>&1
 if [ ! -d "$dir" ] && [ "$(unit_prop "$scope" ActiveState)" != active ]; then ok podman-rm-stops-scope
 else fail podman-rm-stops-scope "left: $(ls -d "$dir" 2>/dev/null) $(unit_prop "$scope" ActiveState)"; fi
 
-echo "$PASS passed, $FAILED failed"
-[ "$FAILED" = 0 ]
+finish

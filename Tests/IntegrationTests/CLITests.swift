@@ -309,7 +309,7 @@ final class CLITests: IntegrationTestCase {
         XCTAssertEqual(cgroup["v1"] as? Bool, true)
         XCTAssertEqual(cgroup["v2"] as? Bool, true)
         XCTAssertEqual(cgroup["systemd"] as? Bool, true, "the systemd driver (Cgroups/Systemd)")
-        XCTAssertEqual(cgroup["systemdUser"] as? Bool, false, "no user-manager driver yet")
+        XCTAssertEqual(cgroup["systemdUser"] as? Bool, true, "the user-manager driver (SystemdInstance)")
         let seccomp = try XCTUnwrap(linux["seccomp"] as? [String: Any])
         XCTAssertTrue((seccomp["actions"] as? [String] ?? []).contains("SCMP_ACT_NOTIFY"))
         for off in ["apparmor", "selinux", "intelRdt"] {

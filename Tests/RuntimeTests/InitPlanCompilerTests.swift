@@ -12,13 +12,16 @@ final class InitPlanCompilerTests: XCTestCase {
 
     /// As create does: the OCI validator first (it owns the checks of
     /// the fields), then the compiler.
-    func compile(_ spec: Spec, userDirs: Set<String> = []) throws -> InitPlan {
+    func compile(_ spec: Spec, userDirs: Set<String> = [], runtimeInUserNamespace: Bool = false,
+                 runtimeSetgroupsDenied: Bool = false) throws -> InitPlan {
         let problems = validate(spec)
         if !problems.isEmpty { throw RuntimeError(problems.map(\.description).joined(separator: "\n")) }
         var input = InitPlanInput(spec: spec, bundle: "/b", rootfs: "/b/rootfs", fifoPath: "/run/x/exec.fifo",
                                   sourceKind: { userDirs.contains($0) ? .directory : ($0.hasPrefix("/host/") ? .file : nil) })
         input.cgroupBinds = [.init(name: "cpu", hostPath: "/sys/fs/cgroup/cpu/c1")]
         input.rootfsParentMount = "/b"
+        input.runtimeInUserNamespace = runtimeInUserNamespace
+        input.runtimeSetgroupsDenied = runtimeSetgroupsDenied
         return try InitPlanCompiler.compile(input)
     }
 
@@ -195,6 +198,26 @@ final class InitPlanCompilerTests: XCTestCase {
         XCTAssertTrue(plan.steps.contains(.bindDevice(path: "/dev/null", mode: 0o020666, major: 1, minor: 3)),
                       "the host's node, checked, is bound")
         XCTAssertFalse(plan.steps.contains { if case .mknod = $0 { return true }; return false })
+    }
+
+    /// Root in a user namespace (rootless podman's runtime) may not mknod
+    /// either, though the container has no user namespace of its own.
+    func testARuntimeInAUserNamespaceBindsTheDevices() throws {
+        let plan = try compile(baseSpec(), runtimeInUserNamespace: true)
+        XCTAssertTrue(plan.steps.contains(.bindDevice(path: "/dev/null", mode: 0o020666, major: 1, minor: 3)))
+        XCTAssertFalse(plan.steps.contains { if case .mknod = $0 { return true }; return false })
+    }
+
+    /// A user namespace made in one that denies setgroups denies it too.
+    func testAnInheritedSetgroupsDenialSkipsSetgroups() throws {
+        var spec = baseSpec()
+        spec.linux?.namespaces?.append(LinuxNamespace(type: "user"))
+        spec.linux?.uidMappings = [LinuxIDMapping(containerID: 0, hostID: 0, size: 1)]
+        spec.linux?.gidMappings = [LinuxIDMapping(containerID: 0, hostID: 0, size: 1)]
+        XCTAssertTrue(try compile(spec).steps.contains { if case .setgroups = $0 { return true }; return false })
+        let plan = try compile(spec, runtimeSetgroupsDenied: true)
+        XCTAssertTrue(plan.setgroupsDenied)
+        XCTAssertFalse(plan.steps.contains { if case .setgroups = $0 { return true }; return false })
     }
 
     /// With a user namespace a bind's source is opened by the parent

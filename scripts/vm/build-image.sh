@@ -2,7 +2,11 @@
 # Builds the Debian 12 guest used by `make vm-test`: systemd as pid 1 on the
 # unified cgroup v2 hierarchy, dbus, runc, crun and criu as references,
 # containerd and podman as clients, hyperfine for `make vm-bench`, busybox,
-# iptables (runc needs iptables-restore for a checkpoint).
+# iptables (runc needs iptables-restore for a checkpoint); and for rootless
+# containers a user, swrun-user (uid 1000, subordinate ids 100000-165535),
+# whose systemd user manager (user@1000.service) runs from boot (linger),
+# with a user bus (dbus-user-session, which podman's systemd cgroup manager
+# looks for), logind sessions (libpam-systemd) and slirp4netns.
 # Cached outside the work tree (SWRUN_VM_CACHE, default /var/cache/swrun-vm);
 # rebuilt only when this script changes. Prints the cache directory.
 set -eu
@@ -31,7 +35,7 @@ grep -o " $work/[^ ]*" /proc/self/mounts | sort -r | while read -r m; do umount 
 rm -rf "$work"
 mkdir -p "$work"
 root="$work/root"
-pkgs=systemd,systemd-sysv,dbus,udev,kmod,linux-image-amd64,busybox-static,runc,criu,iproute2,util-linux,jq,libseccomp2,libcap2,procps,uidmap,ca-certificates,crun,containerd,podman,conmon,catatonit,umoci,hyperfine,containernetworking-plugins,iptables
+pkgs=systemd,systemd-sysv,dbus,udev,kmod,linux-image-amd64,busybox-static,runc,criu,iproute2,util-linux,jq,libseccomp2,libcap2,procps,uidmap,ca-certificates,crun,containerd,podman,conmon,catatonit,umoci,hyperfine,containernetworking-plugins,iptables,dbus-user-session,libpam-systemd,slirp4netns
 echo "vm: debootstrap bookworm (a few minutes the first time)" >&2
 debootstrap --variant=minbase --include="$pkgs" bookworm "$root" "$mirror" >"$work/debootstrap.log" 2>&1 || {
     if grep -q "Failed getting release file" "$work/debootstrap.log"; then
@@ -68,6 +72,14 @@ UNIT
 chroot "$root" systemctl enable swrun-vm-runner.service >/dev/null 2>&1
 chroot "$root" systemctl mask getty@tty1.service serial-getty@ttyS0.service systemd-networkd-wait-online.service >/dev/null 2>&1 || true
 printf '9p\n9pnet\n9pnet_virtio\n' > "$root/etc/modules-load.d/9p.conf"
+# The rootless tests' user: logind starts the user manager of a lingering
+# user at boot, so /run/user/1000/systemd/private is there for them.
+chroot "$root" useradd --create-home --uid 1000 --user-group --shell /bin/sh swrun-user
+for f in subuid subgid; do
+    grep -q '^swrun-user:' "$root/etc/$f" 2>/dev/null || echo 'swrun-user:100000:65536' >> "$root/etc/$f"
+done
+mkdir -p "$root/var/lib/systemd/linger"
+touch "$root/var/lib/systemd/linger/swrun-user"
 
 cp "$root"/boot/vmlinuz-* "$work/vmlinuz"
 cp "$root"/boot/initrd.img-* "$work/initrd.img"

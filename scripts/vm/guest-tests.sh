@@ -1,7 +1,8 @@
 #!/bin/sh
 # In the guest (`make vm-test`): the selected tests with swrun, the same
 # tests with the guest's runc as the reference, then the systemd cgroup
-# driver through containerd and podman, and podman's checkpoint/restore.
+# driver through containerd and podman, rootless podman (its user's
+# systemd user manager), and podman's and containerd's checkpoint/restore.
 # Runs them all; fails if any did.
 #   scripts/vm/guest-tests.sh SWRUN_BIN [XCTEST_FILTER]
 set -u
@@ -20,5 +21,6 @@ step "tests with swrun" env SWRUN_BIN="$bin" unshare --mount --propagation priva
 # shellcheck disable=SC2086
 step "tests with runc" env SWRUN_BIN=/usr/sbin/runc unshare --mount --propagation private $xctest $filter
 step "containerd and podman with systemd cgroups" bash Tests/Clients/systemd-clients.sh "$bin"
-step "podman checkpoint and restore" bash Tests/Clients/checkpoint-clients.sh "$bin"
+step "rootless podman with systemd cgroups" bash Tests/Clients/rootless-podman.sh "$bin"
+step "podman and containerd checkpoint and restore" bash Tests/Clients/checkpoint-clients.sh "$bin"
 exit $rc

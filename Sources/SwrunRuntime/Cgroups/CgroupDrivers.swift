@@ -5,7 +5,9 @@ public enum CgroupDrivers {
         case .v1: return V1Driver(cgroups)
         case .v2: return V2Driver(cgroups)
         case .hybrid: return HybridDriver(cgroups)
-        case .systemd: return SystemdDriver(cgroups, unit: SystemdCgroupPath(scopeDirectory: cgroups.paths.first ?? ""))
+        case .systemd:
+            let dir = cgroups.paths.first ?? ""
+            return SystemdDriver(cgroups, unit: SystemdCgroupPath(scopeDirectory: dir), instance: SystemdInstance(scopeDirectory: dir))
         }
     }
 

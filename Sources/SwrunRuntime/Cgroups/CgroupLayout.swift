@@ -46,14 +46,18 @@ public struct CgroupLayout: Equatable {
     }
 
     /// The driver that puts a new container at `linux.cgroupsPath`: a
-    /// systemd scope for the systemd form (or `--systemd-cgroup`), else
-    /// the directory in every hierarchy of the host's layout.
-    public func driver(cgroupsPath: String?, id: String, systemd: Bool = false) throws -> any CgroupDriver {
-        if let unit = try SystemdCgroupPath.forNewContainer(cgroupsPath, id: id, systemdFlag: systemd) {
+    /// systemd scope for the systemd form (or `--systemd-cgroup`) of the
+    /// manager `instance`, else the directory in every hierarchy of the
+    /// host's layout.
+    func driver(cgroupsPath: String?, id: String, systemd: Bool = false,
+                instance: SystemdInstance = .system) throws -> any CgroupDriver {
+        if let unit = try SystemdCgroupPath.forNewContainer(cgroupsPath, id: id, systemdFlag: systemd,
+                                                            defaultSlice: instance.defaultSlice) {
             guard kind == .v2, let unified = hierarchies.first else {
                 throw RuntimeError("linux.cgroupsPath \"\(cgroupsPath ?? "")\": the systemd cgroup driver needs the unified cgroup v2 hierarchy; this host's is \(kind.rawValue)")
             }
-            return SystemdDriver(ContainerCgroups(hierarchies: [unified], paths: [unified.mountPoint + unit.cgroup]), unit: unit)
+            let base = try instance.cgroupDirectory(under: unified.mountPoint)
+            return SystemdDriver(ContainerCgroups(hierarchies: [unified], paths: [base + unit.cgroup]), unit: unit, instance: instance)
         }
         return CgroupDrivers.make(kind, ContainerCgroups(hierarchies: hierarchies, cgroupsPath: cgroupsPath, id: id, v2Only: kind == .v2))
     }

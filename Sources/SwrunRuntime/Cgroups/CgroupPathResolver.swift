@@ -3,10 +3,11 @@
 /// the container id under swrun's own cgroup. On a v2-only host "swrun's
 /// own cgroup" is its parent, as in runc's fs2 (see `placementBase`).
 public enum CgroupPathResolver {
-    public static func validate(_ cgroupsPath: String?, id: String, systemd: Bool) throws {
+    /// `defaultSlice`: that of the systemd manager a scope would go to.
+    public static func validate(_ cgroupsPath: String?, id: String, systemd: Bool, defaultSlice: String = "system.slice") throws {
         if !(cgroupsPath ?? "").hasPrefix("/") {
             try SystemdCgroupPath.refusal(cgroupsPath, id: id, systemdFlag: systemd,
-                                          systemdIsInit: Sys.isDirectory("/run/systemd/system"))
+                                          systemdIsInit: Sys.isDirectory("/run/systemd/system"), defaultSlice: defaultSlice)
         } else if systemd {
             try SystemdCgroupPath.refusal(cgroupsPath, id: id, systemdFlag: true, systemdIsInit: false)
         }

@@ -1,6 +1,7 @@
 /// `linux.cgroupsPath` in the systemd driver's form `slice:prefix:name`,
 /// parsed as runc parses it: the slice, and the scope the container gets.
-/// Refused, naming both, where systemd is not pid 1.
+/// An empty slice is the manager's default: system.slice, or user.slice in
+/// a user manager. Refused, naming both, where systemd is not pid 1.
 public struct SystemdCgroupPath: Equatable {
     public var slice: String
     public var unit: String
@@ -17,10 +18,10 @@ public struct SystemdCgroupPath: Equatable {
     }
 
     /// `nil` when `path` is not in the systemd form.
-    public static func parse(_ path: String) throws -> SystemdCgroupPath? {
+    public static func parse(_ path: String, defaultSlice: String = "system.slice") throws -> SystemdCgroupPath? {
         let parts = path.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 3 else { return nil }
-        let (slice, prefix, name) = (parts[0].isEmpty ? "system.slice" : parts[0], parts[1], parts[2])
+        let (slice, prefix, name) = (parts[0].isEmpty ? defaultSlice : parts[0], parts[1], parts[2])
         guard slice.hasSuffix(".slice"), !slice.contains("/"), slice != ".slice" else {
             throw RuntimeError("linux.cgroupsPath \"\(path)\": the slice \"\(slice)\" must be a unit name ending in .slice")
         }
@@ -46,14 +47,15 @@ public struct SystemdCgroupPath: Equatable {
         return path
     }
 
-    /// The unit's cgroup below the root.
+    /// The unit's cgroup below its manager's (the root for the system one).
     public var cgroup: String { sliceCgroup + "/" + unit }
 
     /// Why swrun cannot place a container there.
-    public static func refusal(_ path: String?, id: String, systemdFlag: Bool, systemdIsInit: Bool) throws {
+    public static func refusal(_ path: String?, id: String, systemdFlag: Bool, systemdIsInit: Bool,
+                               defaultSlice: String = "system.slice") throws {
         let given = (path ?? "").isEmpty ? nil : path
-        let text = given ?? "system.slice:swrun:\(id)"
-        guard let parsed = try parse(text) else {
+        let text = given ?? "\(defaultSlice):swrun:\(id)"
+        guard let parsed = try parse(text, defaultSlice: defaultSlice) else {
             guard systemdFlag else { return }
             throw RuntimeError("linux.cgroupsPath: --systemd-cgroup expects the form slice:prefix:name, got \"\(text)\"")
         }
@@ -68,11 +70,13 @@ public struct SystemdCgroupPath: Equatable {
     }
 
     /// The unit a new container gets: its cgroupsPath in the systemd form,
-    /// or with `--systemd-cgroup` and no path, "system.slice:swrun:ID"
-    /// (runc uses its own name there too). `nil`: not a systemd container.
-    public static func forNewContainer(_ cgroupsPath: String?, id: String, systemdFlag: Bool) throws -> SystemdCgroupPath? {
+    /// or with `--systemd-cgroup` and no path, "SLICE:swrun:ID" in the
+    /// default slice (runc uses its own name there too). `nil`: not a
+    /// systemd container.
+    public static func forNewContainer(_ cgroupsPath: String?, id: String, systemdFlag: Bool,
+                                       defaultSlice: String = "system.slice") throws -> SystemdCgroupPath? {
         let given = (cgroupsPath ?? "").isEmpty ? nil : cgroupsPath
-        if let given { return try parse(given) }
-        return systemdFlag ? try parse("system.slice:swrun:\(id)") : nil
+        if let given { return try parse(given, defaultSlice: defaultSlice) }
+        return systemdFlag ? try parse("\(defaultSlice):swrun:\(id)") : nil
     }
 }

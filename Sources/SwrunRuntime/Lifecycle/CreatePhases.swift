@@ -111,6 +111,8 @@ final class ContainerCreation {
         input.preserveFds = options.preserveFds
         input.listenFds = listenFds
         if geteuid() != 0 { input.unprivilegedCaller = (geteuid(), getegid()) }
+        input.runtimeInUserNamespace = Rootless.inUserNamespace()
+        input.runtimeSetgroupsDenied = (try? Sys.readText("/proc/self/setgroups"))?.trimmed == "deny"
         input.rootfsParentMount = MountTable.mountPoint(containing: bundle.rootfs, mountinfo: mountinfo)
         if let uid = spec.process?.user.uid, let passwd = Passwd.read(rootfs: bundle.rootfs) {
             input.homeDirectory = Passwd.home(uid: uid, passwd: passwd)

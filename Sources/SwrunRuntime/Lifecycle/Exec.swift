@@ -119,7 +119,8 @@ extension Runtime {
         Sys.close(consoleFd)
         consoleFd = -1
         do {
-            if rootlessCgroups {
+            // A user manager's scope is joined through the manager if need be.
+            if rootlessCgroups && cgroups.kind != .systemd {
                 RootlessCgroups.add(pid: child.pid, to: cgroups, role: "the exec process", log: log)
             } else {
                 try cgroups.add(pid: child.pid, role: "the exec process")

@@ -32,7 +32,8 @@ extension Runtime {
         if terminal && options.consoleSocket == nil && !options.proxyTerminal {
             throw RuntimeError("process.terminal: a terminal needs --console-socket")
         }
-        try CgroupPathResolver.validate(spec.linux?.cgroupsPath, id: id, systemd: systemdCgroup)
+        try CgroupPathResolver.validate(spec.linux?.cgroupsPath, id: id, systemd: systemdCgroup,
+                                        defaultSlice: systemdInstance.defaultSlice)
         return bundle
     }
 
@@ -47,7 +48,8 @@ extension Runtime {
                                      created: Clock.rfc3339(nanos: true), owner: "",
                                      annotations: spec.annotations, ownPidNamespace: ownPidNS)
         record.keep(spec)
-        var cgroups = try layout.driver(cgroupsPath: spec.linux?.cgroupsPath, id: id, systemd: systemdCgroup)
+        var cgroups = try layout.driver(cgroupsPath: spec.linux?.cgroupsPath, id: id, systemd: systemdCgroup,
+                                        instance: systemdInstance)
         let why = try RootlessCgroups.skip(cgroups, spec: spec, rootless: rootlessCgroups)
         if let why {
             log.debug("rootless: running without a cgroup: \(why)")
@@ -60,6 +62,10 @@ extension Runtime {
         record.createdCgroupDirs = cgroups.missingDirectories()
         return (record, cgroups, why != nil)
     }
+
+    /// The systemd manager of a new container's scope: the caller's own
+    /// user manager when its cgroups are rootless (runc's rule).
+    var systemdInstance: SystemdInstance { .caller(rootless: rootlessCgroups) }
 
     /// Makes the cgroups swrun owns, records what it made, and applies the
     /// device rules and limits.

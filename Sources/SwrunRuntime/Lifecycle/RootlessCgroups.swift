@@ -63,13 +63,11 @@ enum RootlessCgroups {
     }
 
     /// Whether create goes without cgroups: nil when the caller can make
-    /// them (or must, for lack of --rootless); else why, for --debug.
+    /// them (or must, for lack of --rootless; or systemd makes the scope,
+    /// the caller's user manager when rootless); else why, for --debug.
     /// Throws when the container needs them: limits or a cgroupsPath.
     static func skip(_ driver: any CgroupDriver, spec: Spec, rootless: Bool) throws -> String? {
-        if driver.kind == .systemd && geteuid() != 0 {
-            throw RuntimeError("the systemd cgroup driver for uid \(geteuid()) (a systemd user manager) is not supported: run without --systemd-cgroup and a slice:prefix:name cgroupsPath")
-        }
-        guard rootless, let why = denied(driver.paths) else { return nil }
+        guard rootless, driver.kind != .systemd, let why = denied(driver.paths) else { return nil }
         let limits = limits(spec.linux?.resources)
         if !limits.isEmpty {
             throw RuntimeError("\(limits.joined(separator: ", ")): a rootless container cannot set limits without a cgroup it may write (\(why)); remove them or delegate a cgroup to uid \(geteuid())")

@@ -28,7 +28,7 @@ public enum RuntimeFeatures {
         let linux = LinuxFeatures(
             namespaces: NamespaceKinds.ordered.map { $0.0 },
             capabilities: caps,
-            cgroup: CgroupFeatures(v1: true, v2: true, systemd: true, systemdUser: false, rdma: true),
+            cgroup: CgroupFeatures(v1: true, v2: true, systemd: true, systemdUser: true, rdma: true),
             seccomp: SeccompFeatures(enabled: true,
                                      actions: ["SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
                                                "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP"],

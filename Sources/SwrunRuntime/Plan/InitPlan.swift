@@ -51,6 +51,13 @@ public struct InitPlanInput {
     /// The caller's ids when it is not root: a new user namespace's maps
     /// are then written as `IDMapWriter` can.
     public var unprivilegedCaller: (uid: UInt32, gid: UInt32)?
+    /// swrun itself runs in a user namespace (root there, as rootless
+    /// podman runs its runtime): mknod is refused even without one of the
+    /// container's own, so device nodes are bound, as runc does.
+    public var runtimeInUserNamespace = false
+    /// swrun's own user namespace denies setgroups (`unshare
+    /// --map-root-user` makes one so): a new one inherits the denial.
+    public var runtimeSetgroupsDenied = false
     public var sourceKind: (String) -> MountTargetKind?
 
     public init(spec: Spec, bundle: String, rootfs: String, fifoPath: String,
@@ -86,6 +93,7 @@ public enum InitPlanCompiler {
         let ns = try namespaces(linux, into: &plan)
         if ns.new & NamespaceKinds.newuser != 0 {
             plan.setgroupsDenied = IDMapWriter.deniesSetgroups(plan.gidMappings, caller: input.unprivilegedCaller)
+                || input.runtimeSetgroupsDenied
         }
 
         var s: [Step] = [.deathSignal(9), .syncWait]
@@ -327,7 +335,7 @@ public enum InitPlanCompiler {
             }
         }
         if !devIsBound {
-            s += try DevicePlan.steps(devices: linux.devices ?? [], inUserNamespace: userNS)
+            s += try DevicePlan.steps(devices: linux.devices ?? [], inUserNamespace: userNS || input.runtimeInUserNamespace)
         }
         if let cwd = input.spec.process?.cwd { s.append(.mkdir(path: cwd)) }
         // The masks bind the host's /dev/null, which is out of reach after
@@ -368,7 +376,7 @@ public enum InitPlanCompiler {
         if !setgroupsDenied {
             s.append(.setgroups(process.user.additionalGids ?? []))
         } else if let gids = process.user.additionalGids, !gids.isEmpty {
-            throw RuntimeError("process.user.additionalGids: the user namespace denies setgroups (its gid map is the caller's own gid, written without newgidmap): no additional groups can be set")
+            throw RuntimeError("process.user.additionalGids: the user namespace denies setgroups (its gid map is the caller's own gid, written without newgidmap, or swrun's own namespace denies it): no additional groups can be set")
         }
         s.append(.setresgid(process.user.gid))
         s.append(.setresuid(process.user.uid))

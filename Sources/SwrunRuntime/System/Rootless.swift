@@ -44,13 +44,32 @@ public enum Rootless {
         }
     }
 
-    /// Whether cgroup permission errors are tolerated (runc's
+    /// Whether cgroups are the caller's own (runc's
     /// `shouldUseRootlessCgroupManager`): asked for, or auto and not root
-    /// in the initial user namespace. systemd's user manager is not
-    /// supported: with --systemd-cgroup, auto means no.
+    /// in the initial user namespace. Then permission errors are tolerated,
+    /// and --systemd-cgroup means the caller's systemd user manager. Root
+    /// in a user namespace is rootless with --systemd-cgroup when its uid
+    /// is not root outside (runc asks the user bus for its owner's uid).
     public static func cgroups(flag: Bool?, systemd: Bool) -> Bool {
         if let flag { return flag }
         if geteuid() != 0 { return true }
-        return inUserNamespace() && !systemd
+        guard inUserNamespace() else { return false }
+        return !systemd || hostUID() != 0
+    }
+
+    /// This process's effective uid as the parent user namespace sees it
+    /// (through /proc/self/uid_map): the uid a peer outside it, such as
+    /// systemd, reads from the socket. One level: from a nested user
+    /// namespace it is the uid one level up. The overflow uid 65534 when
+    /// the map has no entry for it.
+    public static func hostUID() -> UInt32 {
+        let euid = UInt64(geteuid())
+        let text = (try? Sys.readText("/proc/self/uid_map")) ?? ""
+        for line in text.split(separator: "\n") {
+            let f = line.split(separator: " ").compactMap { UInt64($0) }
+            guard f.count == 3, euid >= f[0], euid - f[0] < f[2] else { continue }
+            return UInt32(truncatingIfNeeded: f[1] + (euid - f[0]))
+        }
+        return text.isEmpty ? UInt32(euid) : 65534
     }
 }

@@ -16,7 +16,7 @@ enum SwrunCLI {
         .value("--log", help: "set the log file to write swrun logs to (default is stderr)"),
         .value("--log-format", help: "set the log format ('text' (default), or 'json')"),
         .bool("--debug", help: "enable debug logging"),
-        .bool("--systemd-cgroup", help: "use systemd for cgroups (not supported)"),
+        .bool("--systemd-cgroup", help: "use systemd for cgroups: a transient scope per container, of the caller's systemd user manager when rootless (cgroup v2 with systemd as pid 1)"),
         .value("--rootless", help: "ignore cgroup permission errors ('true', 'false', or 'auto' (default))"),
         .value("--criu", help: "path to the criu binary used for checkpoint/restore (default: \"criu\")"),
         .bool("--version", "-v", help: "print the version"),

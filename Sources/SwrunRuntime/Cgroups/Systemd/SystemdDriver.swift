@@ -7,10 +7,13 @@ import OCI
 /// the init, so nothing of it exists before the clone. Device rules and
 /// resources given before then are applied once it does; every file is
 /// then written as the V2 driver writes it (cgroup v2 hosts only).
+/// A rootless container's scope is its user's manager's (`instance`),
+/// below user@UID.service: only the controllers delegated there serve it.
 public final class SystemdDriver: CgroupDriver {
     public let cgroups: ContainerCgroups
     public var kind: CgroupDriverKind { .systemd }
     let unit: SystemdCgroupPath
+    let instance: SystemdInstance
     private let files: V2Driver
     private let manager: () throws -> SystemdManager
     private var deferredRules: [DeviceRule]?
@@ -18,12 +21,13 @@ public final class SystemdDriver: CgroupDriver {
     private var resourcesDeferred = false
 
     /// `cgroups`: the v2 hierarchy and the scope's directory in it.
-    init(_ cgroups: ContainerCgroups, unit: SystemdCgroupPath,
-         manager: @escaping () throws -> SystemdManager = { try SystemdManager() }) {
+    init(_ cgroups: ContainerCgroups, unit: SystemdCgroupPath, instance: SystemdInstance = .system,
+         manager: (() throws -> SystemdManager)? = nil) {
         self.cgroups = cgroups
         self.unit = unit
+        self.instance = instance
         self.files = V2Driver(cgroups)
-        self.manager = manager
+        self.manager = manager ?? { try instance.connect() }
     }
 
     var dir: String { cgroups.paths.first ?? "" }
@@ -55,26 +59,71 @@ public final class SystemdDriver: CgroupDriver {
 
     public func undoCreate(_ made: [String]) { destroy() }
 
+    /// Once the scope exists, a process joins it through its cgroup.procs;
+    /// a user manager's scope takes only moves whose source cgroup is the
+    /// user's too (v2 asks for write access to the common ancestor), so
+    /// from elsewhere the manager is asked to move it: it asks the system
+    /// manager in turn, which moves a process of the same uid.
     public func add(pid: Int32, role: String) throws {
-        if started { return try files.add(pid: pid, role: role) }
-        try startScope(pid: pid)
-        if let rules = deferredRules { try files.apply(deviceRules: rules) }
-        if resourcesDeferred { try files.apply(deferredResources) }
+        if !started {
+            try startScope(pid: pid)
+            if let rules = deferredRules { try files.apply(deviceRules: rules) }
+            if resourcesDeferred { try files.apply(deferredResources) }
+            return
+        }
+        do {
+            try files.add(pid: pid, role: role)
+        } catch let e as RuntimeError where instance != .system && (e.errno == EACCES || e.errno == EPERM) {
+            do {
+                try manager().call("AttachProcessesToUnit", [.string(unit.unit), .string(""), .uint32s([UInt32(pid)])])
+            } catch let s as SystemdError {
+                throw RuntimeError("\(e); then \(instance.name) could not move \(role) (pid \(pid)) into \(unit.unit): \(s.name): \(s.message)")
+            }
+            try awaitMember(pid)
+        }
     }
 
+    /// A user manager's scope gets no device program: loading one takes
+    /// CAP_BPF or CAP_SYS_ADMIN in the initial user namespace.
     public func apply(deviceRules: [DeviceRule]) throws {
+        if case let .user(uid) = instance {
+            throw RuntimeError("linux.resources.devices: uid \(uid) cannot attach a BPF device program to its scope \(unit.unit) (that takes CAP_BPF)")
+        }
         if started { try files.apply(deviceRules: deviceRules) } else { deferredRules = deviceRules }
     }
 
     public func apply(_ resources: LinuxResources?) throws {
+        try checkDelegated(resources)
         if started { return try files.apply(resources) }
         deferredResources = resources
         resourcesDeferred = true
     }
 
+    /// A user manager passes on only the controllers systemd delegated to
+    /// user@UID.service (its cgroup.controllers): a limit needing another
+    /// is refused, naming the field, before anything is made.
+    func checkDelegated(_ resources: LinuxResources?) throws {
+        guard case let .user(uid) = instance, let resources,
+              let managerDir = SystemdInstance.managerDirectory(of: dir) else { return }
+        let needed = ResourceControllers.v2(resources)
+        guard !needed.isEmpty else { return }
+        let file = managerDir + "/cgroup.controllers"
+        let text: String
+        do { text = try Sys.readText(file) } catch let e as RuntimeError {
+            throw RuntimeError("read the controllers delegated to uid \(uid)", path: file, errno: e.errno)
+        }
+        let delegated = Set(text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+        if let (controller, field) = needed.first(where: { !delegated.contains($0.controller) }) {
+            let list = delegated.isEmpty ? "none" : delegated.sorted().joined(separator: " ")
+            throw RuntimeError("\(field) needs the \(controller) controller, which systemd does not delegate to uid \(uid): remove the limit or delegate it (Delegate= in a drop-in for user@.service); delegated are \(list) in",
+                               path: file)
+        }
+    }
+
     /// The files, and the unit's properties too: a `systemctl
     /// daemon-reload` writes the unit's values back into its cgroup.
     public func update(_ resources: LinuxResources) throws {
+        try checkDelegated(resources)
         let m = try manager()
         let mapped = try SystemdProperties(resources, systemdVersion: m.version())
         try files.update(mapped.resources)
@@ -134,14 +183,18 @@ public final class SystemdDriver: CgroupDriver {
             try m.call("StartTransientUnit", [.string(unit.unit), .string("replace"), .properties(properties),
                                                       .auxUnits([])])
         } catch let e as SystemdError {
-            throw RuntimeError("start the systemd scope \(unit.unit) in \(unit.slice): \(e.name): \(e.message)")
+            throw RuntimeError("start the systemd scope \(unit.unit) in \(unit.slice) (\(instance.name)): \(e.name): \(e.message)")
         }
         // The job is done when the init is in the scope's cgroup.
+        try awaitMember(pid)
+    }
+
+    private func awaitMember(_ pid: Int32) throws {
         for _ in 0..<500 {
             let procs = (try? Sys.readText(dir + "/cgroup.procs")) ?? ""
             if procs.split(separator: "\n").contains(Substring(String(pid))) { return }
             Sys.sleepMillis(10)
         }
-        throw RuntimeError("systemd did not move the init (pid \(pid)) into the scope \(unit.unit) within 5 s", path: dir)
+        throw RuntimeError("\(instance.name) did not move pid \(pid) into the scope \(unit.unit) within 5 s", path: dir)
     }
 }
