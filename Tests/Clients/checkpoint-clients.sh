@@ -16,24 +16,10 @@
 
 . "$(dirname "$0")/client-common.sh"
 runtime_arg "$@"
-if ! command -v criu >/dev/null || ! criu check >/dev/null 2>&1; then
-    echo "skip all: criu is missing or 'criu check' fails here (run it in the guest: make vm-test)"
-    echo "0 passed, 0 failed"
-    exit 0
-fi
-for t in podman conmon busybox containerd ctr; do
-    command -v "$t" >/dev/null || { echo "$0: missing $t" >&2; exit 2; }
-done
-
-BASE=${CHECKPOINT_CLIENTS_BASE:-/tmp/swrun-cpclients}
-rm -rf "$BASE"
-mkdir -p "$BASE"/{rootfs,wrap,podman/root,podman/runroot,podman/tmp}
-CALLS=$BASE/runtime-calls.log
-: >"$CALLS"
-rootfs=$BASE/rootfs
-busybox_rootfs "$rootfs"
-WRAP=$BASE/wrap/runc
-logging_wrapper "$WRAP" "$CALLS"
+command -v criu >/dev/null && criu check >/dev/null 2>&1 ||
+    skip_all "criu is missing or 'criu check' fails here (run it in the guest: make vm-test)"
+require_tools podman conmon busybox containerd ctr
+fresh_base "${CHECKPOINT_CLIENTS_BASE:-/tmp/swrun-cpclients}" podman/root podman/runroot podman/tmp
 
 PM() {
     timeout 120 podman --root "$BASE/podman/root" --runroot "$BASE/podman/runroot" --tmpdir "$BASE/podman/tmp" \

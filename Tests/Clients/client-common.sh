@@ -18,6 +18,30 @@ ok() { echo "ok $1"; PASS=$((PASS + 1)); }
 fail() { echo "FAIL $1: $(printf '%s' "$2" | tr '\n' ' ' | cut -c1-400)"; FAILED=$((FAILED + 1)); }
 check() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', want '$3'"; fi; }    # NAME GOT WANT
 
+# skip_all REASON: no case can run here; says why and exits 0.
+skip_all() { echo "skip all: $1"; echo "0 passed, 0 failed"; exit 0; }
+
+# require_tools NAME...: each in PATH, else the usage error, exit 2.
+require_tools() {
+    for t in "$@"; do command -v "$t" >/dev/null || { echo "$0: missing $t" >&2; exit 2; }; done
+}
+
+# fresh_base DIR SUBDIR...: BASE=DIR made anew with its subdirectories, a
+# busybox rootfs at $rootfs and the runtime behind a logging wrapper at
+# $WRAP, its calls in $CALLS.
+fresh_base() {
+    BASE=$1; shift
+    rm -rf "$BASE"
+    mkdir -p "$BASE/wrap"
+    for d in "$@"; do mkdir -p "$BASE/$d"; done
+    CALLS=$BASE/runtime-calls.log
+    : >"$CALLS"
+    rootfs=$BASE/rootfs
+    busybox_rootfs "$rootfs"
+    WRAP=$BASE/wrap/runc
+    logging_wrapper "$WRAP" "$CALLS"
+}
+
 # busybox_rootfs DIR: a minimal root file system of busybox-static.
 busybox_rootfs() {
     mkdir -p "$1"/{bin,proc,sys,dev,etc,tmp}

@@ -22,13 +22,10 @@
 
 . "$(dirname "$0")/client-common.sh"
 runtime_arg "$@"
-skip_all() { echo "skip all: $1"; echo "0 passed, 0 failed"; exit 0; }
 if [ ! -d /run/systemd/system ] || [ ! -f /sys/fs/cgroup/cgroup.controllers ]; then
     skip_all "systemd is not pid 1 on cgroup v2 here (run it in the guest: make vm-test)"
 fi
-for t in podman conmon busybox runuser newuidmap; do
-    command -v "$t" >/dev/null || { echo "$0: missing $t" >&2; exit 2; }
-done
+require_tools podman conmon busybox runuser newuidmap
 USER_NAME=${ROOTLESS_USER:-}
 if [ -z "$USER_NAME" ]; then
     while IFS=: read -r name _ uid _; do
@@ -48,25 +45,17 @@ fi
 for _ in $(seq 300); do [ -S "$XDG/systemd/private" ] && [ -S "$XDG/bus" ] && break; sleep 0.1; done
 [ -S "$XDG/bus" ] || skip_all "no user bus at $XDG/bus (the dbus-user-session package)"
 
-BASE=${ROOTLESS_PODMAN_BASE:-/tmp/swrun-rlpodman}
-rm -rf "$BASE"
-mkdir -p "$BASE"/{rootfs,wrap,home,storage,run,tmp}
+# A busybox rootfs, and the runtime behind a wrapper that logs each call.
+fresh_base "${ROOTLESS_PODMAN_BASE:-/tmp/swrun-rlpodman}" home storage run tmp
 chmod 0755 "$BASE" "$BASE/wrap"
 chown "$USER_NAME": "$BASE"/{home,storage,run,tmp}
-CALLS=$BASE/runtime-calls.log
-: >"$CALLS"
 chmod 0666 "$CALLS"
 as_user() { (cd "$BASE" && runuser -u "$USER_NAME" -- env HOME="$BASE/home" XDG_RUNTIME_DIR="$XDG" \
     DBUS_SESSION_BUS_ADDRESS="unix:path=$XDG/bus" "$@"); }
 unit_prop() { as_user systemctl --user show -p "$2" --value "$1"; }    # UNIT PROPERTY
 
-# A busybox rootfs, and the runtime behind a wrapper that logs each call.
-rootfs=$BASE/rootfs
-busybox_rootfs "$rootfs"
 tar -C "$rootfs" -cf "$BASE/rootfs.tar" .
 chmod 0644 "$BASE/rootfs.tar"
-WRAP=$BASE/wrap/runc
-logging_wrapper "$WRAP" "$CALLS"
 
 PM() {
     as_user timeout 120 podman --root "$BASE/storage" --runroot "$BASE/run" --tmpdir "$BASE/tmp" \

@@ -18,27 +18,12 @@
 . "$(dirname "$0")/client-common.sh"
 runtime_arg "$@"
 if [ ! -d /run/systemd/system ] || [ ! -f /sys/fs/cgroup/cgroup.controllers ]; then
-    echo "skip all: systemd is not pid 1 on cgroup v2 here (run it in the guest: make vm-test)"
-    echo "0 passed, 0 failed"
-    exit 0
+    skip_all "systemd is not pid 1 on cgroup v2 here (run it in the guest: make vm-test)"
 fi
-for t in containerd ctr containerd-shim-runc-v2 podman conmon busybox jq; do
-    command -v "$t" >/dev/null || { echo "$0: missing $t" >&2; exit 2; }
-done
-
-BASE=${SYSTEMD_CLIENTS_BASE:-/tmp/swrun-sdclients}
-rm -rf "$BASE"
-mkdir -p "$BASE"/{rootfs,wrap,podman/root,podman/runroot,podman/tmp}
-CALLS=$BASE/runtime-calls.log
-: >"$CALLS"
+require_tools containerd ctr containerd-shim-runc-v2 podman conmon busybox jq
+fresh_base "${SYSTEMD_CLIENTS_BASE:-/tmp/swrun-sdclients}" podman/root podman/runroot podman/tmp
 unit_prop() { systemctl show -p "$2" --value "$1"; }    # UNIT PROPERTY
 task_pid() { CTR task ls 2>/dev/null | awk -v id="$1" '$1 == id { print $2 }'; }
-
-# A busybox rootfs, and the runtime behind a wrapper that logs each call.
-rootfs=$BASE/rootfs
-busybox_rootfs "$rootfs"
-WRAP=$BASE/wrap/runc
-logging_wrapper "$WRAP" "$CALLS"
 
 # ---------------------------------------------------------------- containerd
 start_containerd "$BASE/containerd" sdc
