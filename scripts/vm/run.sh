@@ -5,6 +5,8 @@
 # command's output, and exits with its status.
 #   scripts/vm/run.sh 'cat /proc/self/cgroup; systemctl --version'
 # SWRUN_VM_TIMEOUT (seconds, default 3600) bounds the whole boot.
+# SWRUN_VM_CGROUP=hybrid boots systemd on the v1 controllers with cgroup2
+# beside them (this project host's layout); the default is unified (v2).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 checkout=$(cd "$here/../.." && pwd)
@@ -30,12 +32,17 @@ fi
 # /dev/kvm on these machines is a paravirtual KVM that cannot boot a stock
 # kernel: TCG unless SWRUN_VM_ACCEL says otherwise.
 accel=${SWRUN_VM_ACCEL:-tcg}
+case ${SWRUN_VM_CGROUP:-unified} in
+    unified) unified=1 ;;
+    hybrid) unified=0 ;;
+    *) echo "vm: SWRUN_VM_CGROUP must be unified or hybrid" >&2; exit 2 ;;
+esac
 cpus=$(nproc)
 # shellcheck disable=SC2086
 timeout "${SWRUN_VM_TIMEOUT:-3600}" qemu-system-x86_64 \
     -accel "$accel" -cpu max -smp "$cpus" -m 4096 -display none -no-reboot \
     -kernel "$image/vmlinuz" -initrd "$image/initrd.img" \
-    -append "root=/dev/vda rw console=ttyS0 quiet loglevel=3 systemd.show_status=0 systemd.unified_cgroup_hierarchy=1 panic=-1" \
+    -append "root=/dev/vda rw console=ttyS0 quiet loglevel=3 systemd.show_status=0 systemd.unified_cgroup_hierarchy=$unified panic=-1" \
     -drive "file=$job/disk.qcow2,if=virtio,format=qcow2" \
     $shares \
     -serial "file:$job/console.log" -serial stdio -monitor none \
