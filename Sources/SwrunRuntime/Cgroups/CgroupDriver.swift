@@ -76,7 +76,7 @@ extension CgroupDriver {
         let hierarchies = paths.isEmpty ? own : self.hierarchies
         let paths = self.paths.isEmpty ? own.map { $0.mountPoint + ($0.ownPath == "/" ? "" : $0.ownPath) } : self.paths
         return zip(hierarchies, paths).map { h, path in
-            MountPlan.CgroupBind(name: h.containerName(hostHasOnlyV2: kind == .v2 || kind == .systemd), hostPath: path)
+            MountPlan.CgroupBind(name: h.containerName(hostHasOnlyV2: hierarchies.allSatisfy(\.isV2)), hostPath: path)
         }
     }
 

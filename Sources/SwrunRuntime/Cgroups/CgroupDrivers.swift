@@ -19,7 +19,9 @@ public enum CgroupDrivers {
         let candidates: [CgroupHierarchy]
         switch kind {
         case .v1: candidates = mounted.filter { !$0.isV2 }
-        case .v2, .systemd: candidates = mounted.filter(\.isV2)
+        case .v2: candidates = mounted.filter(\.isV2)
+        // A systemd scope is in every hierarchy of a v1 or hybrid host.
+        case .systemd: candidates = CgroupLayout.hostIsUnified ? mounted.filter(\.isV2) : mounted
         case .hybrid, nil: candidates = mounted
         }
         let cgroups = ContainerCgroups(recorded: paths, created: created, in: candidates)

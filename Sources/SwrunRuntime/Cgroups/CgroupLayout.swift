@@ -53,8 +53,17 @@ public struct CgroupLayout: Equatable {
                 instance: SystemdInstance = .system) throws -> any CgroupDriver {
         if let unit = try SystemdCgroupPath.forNewContainer(cgroupsPath, id: id, systemdFlag: systemd,
                                                             defaultSlice: instance.defaultSlice) {
-            guard kind == .v2, let unified = hierarchies.first else {
-                throw RuntimeError("linux.cgroupsPath \"\(cgroupsPath ?? "")\": the systemd cgroup driver needs the unified cgroup v2 hierarchy; this host's is \(kind.rawValue)")
+            if kind != .v2 {
+                // runc's legacy manager: the system manager only (a user
+                // manager delegates nothing on v1).
+                guard instance == .system else {
+                    throw RuntimeError("linux.cgroupsPath \"\(cgroupsPath ?? "")\": the systemd cgroup driver of a rootless container needs the unified cgroup v2 hierarchy; this host's is \(kind.rawValue)")
+                }
+                return SystemdDriver(ContainerCgroups(hierarchies: hierarchies, paths: hierarchies.map { $0.mountPoint + unit.cgroup }),
+                                     unit: unit, instance: instance)
+            }
+            guard let unified = hierarchies.first else {
+                throw RuntimeError("linux.cgroupsPath \"\(cgroupsPath ?? "")\": no cgroup v2 mount for the systemd cgroup driver")
             }
             let base = try instance.cgroupDirectory(under: unified.mountPoint)
             return SystemdDriver(ContainerCgroups(hierarchies: [unified], paths: [base + unit.cgroup]), unit: unit, instance: instance)

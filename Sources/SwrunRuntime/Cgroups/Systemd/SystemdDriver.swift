@@ -6,7 +6,10 @@ import OCI
 /// systemd creates the scope's cgroup, with Delegate=yes, when it adopts
 /// the init, so nothing of it exists before the clone. Device rules and
 /// resources given before then are applied once it does; every file is
-/// then written as the V2 driver writes it (cgroup v2 hosts only).
+/// then written as the host's layout driver writes it. On v1 and hybrid
+/// hosts (runc's legacy manager) systemd makes the scope's directory in
+/// the hierarchies it manages; swrun makes it in the others (cpuset,
+/// freezer, ...) and joins the init there, as runc does.
 /// A rootless container's scope is its user's manager's (`instance`),
 /// below user@UID.service: only the controllers delegated there serve it.
 public final class SystemdDriver: CgroupDriver {
@@ -14,34 +17,46 @@ public final class SystemdDriver: CgroupDriver {
     public var kind: CgroupDriverKind { .systemd }
     let unit: SystemdCgroupPath
     let instance: SystemdInstance
-    private let files: V2Driver
+    private let files: any CgroupDriver
     private let manager: () throws -> SystemdManager
     private var deferredRules: [DeviceRule]?
     private var deferredResources: LinuxResources?
     private var resourcesDeferred = false
 
-    /// `cgroups`: the v2 hierarchy and the scope's directory in it.
+    /// `cgroups`: the host's hierarchies (the v2 one alone on a unified
+    /// host) and the scope's directory in each.
     init(_ cgroups: ContainerCgroups, unit: SystemdCgroupPath, instance: SystemdInstance = .system,
          manager: (() throws -> SystemdManager)? = nil) {
         self.cgroups = cgroups
         self.unit = unit
         self.instance = instance
-        self.files = V2Driver(cgroups)
+        self.files = CgroupDrivers.make(CgroupDrivers.derivedKind(cgroups.hierarchies), cgroups)
         self.manager = manager ?? { try instance.connect() }
     }
 
-    var dir: String { cgroups.paths.first ?? "" }
+    /// Not the v2 hierarchy alone: systemd's legacy (v1 or hybrid) mode.
+    var legacy: Bool { !cgroups.hierarchies.allSatisfy(\.isV2) }
+
+    /// The scope's directory where systemd surely makes it: the v2 one
+    /// (hybrid hosts too), else the pids or memory hierarchy's.
+    var dir: String {
+        let pairs = Array(zip(cgroups.hierarchies, cgroups.paths))
+        let primary = pairs.first { $0.0.isV2 }
+            ?? pairs.first { $0.0.controllers.contains("pids") || $0.0.controllers.contains("memory") }
+        return primary?.1 ?? cgroups.paths.first ?? ""
+    }
     private var started: Bool { Sys.exists(dir + "/cgroup.procs") }
 
-    /// The scope is systemd's to make: only its directory is recorded, so
-    /// that delete removes it should systemd not.
-    public func missingDirectories() -> [String] { started ? [] : [dir] }
+    /// The scope is systemd's to make: only its directories are recorded,
+    /// so that delete removes them should systemd not (and, on v1, those
+    /// swrun makes in the hierarchies systemd does not manage).
+    public func missingDirectories() -> [String] { started ? [] : cgroups.paths }
 
     public func create() throws -> [String] {
         if started {
             throw RuntimeError("linux.cgroupsPath: the systemd unit \(unit.unit) exists already", path: dir)
         }
-        return [dir]
+        return cgroups.paths
     }
 
     /// The scope does not exist yet: a frozen slice would freeze it.
@@ -67,6 +82,7 @@ public final class SystemdDriver: CgroupDriver {
     public func add(pid: Int32, role: String) throws {
         if !started {
             try startScope(pid: pid)
+            if legacy { try joinUnmanagedHierarchies(pid: pid, role: role) }
             if let rules = deferredRules { try files.apply(deviceRules: rules) }
             if resourcesDeferred { try files.apply(deferredResources) }
             return
@@ -125,7 +141,7 @@ public final class SystemdDriver: CgroupDriver {
     public func update(_ resources: LinuxResources) throws {
         try checkDelegated(resources)
         let m = try manager()
-        let mapped = try SystemdProperties(resources, systemdVersion: m.version())
+        let mapped = try SystemdProperties(resources, systemdVersion: m.version(), legacy: legacy)
         try files.update(mapped.resources)
         if mapped.properties.isEmpty { return }
         do {
@@ -155,10 +171,27 @@ public final class SystemdDriver: CgroupDriver {
         }
         // killAll is bounded, and so is remove's wait while the kernel
         // still counts exiting tasks; systemd may remove it first.
-        if Sys.exists(dir) {
-            killAll([dir])
-            CgroupDirectories.remove([dir])
+        let left = cgroups.paths.filter(Sys.exists)
+        if !left.isEmpty {
+            killAll(left)
+            CgroupDirectories.remove(left)
         }
+    }
+
+    /// v1: systemd makes the scope's directory only in the hierarchies it
+    /// manages; in the others (cpuset, freezer, net_cls, ...) swrun makes
+    /// it (a cpuset's cpus and mems filled from its parent) and the init
+    /// joins it there too, as runc's legacy manager does.
+    private func joinUnmanagedHierarchies(pid: Int32, role: String) throws {
+        var hierarchies: [CgroupHierarchy] = []
+        var paths: [String] = []
+        for (h, path) in zip(cgroups.hierarchies, cgroups.paths) where !Sys.exists(path + "/cgroup.procs") {
+            hierarchies.append(h)
+            paths.append(path)
+        }
+        if hierarchies.isEmpty { return }
+        _ = try CgroupDirectories.makeAll(paths, in: hierarchies)
+        try CgroupProcesses.join(pid: pid, hierarchies: hierarchies, paths: paths, role: role)
     }
 
     private func startScope(pid: Int32) throws {
@@ -171,11 +204,11 @@ public final class SystemdDriver: CgroupDriver {
             ("DefaultDependencies", .bool(false)),
             ("MemoryAccounting", .bool(true)),
             ("CPUAccounting", .bool(true)),
-            ("IOAccounting", .bool(true)),
+            (legacy ? "BlockIOAccounting" : "IOAccounting", .bool(true)),
             ("TasksAccounting", .bool(true)),
         ]
         if resourcesDeferred, let r = deferredResources {
-            let mapped = try SystemdProperties(r, systemdVersion: m.version())
+            let mapped = try SystemdProperties(r, systemdVersion: m.version(), legacy: legacy)
             properties += mapped.properties
             deferredResources = mapped.resources
         }

@@ -15,16 +15,29 @@ struct SystemdProperties {
     var resources: LinuxResources
 
     /// `systemdVersion`: the manager's major version, 0 when unknown.
-    init(_ raw: LinuxResources, systemdVersion: Int) throws {
+    /// `legacy`: systemd on v1 controllers (runc's legacy mapping): it
+    /// writes cpu.shares and blkio.weight from CPUShares and BlockIOWeight
+    /// (a CPUWeight would come back converted, not as given), and manages
+    /// no cpuset, memory.low or swap there.
+    init(_ raw: LinuxResources, systemdVersion: Int, legacy: Bool = false) throws {
         resources = raw.withoutUnsetValues()
-        try memory(resources.memory)
-        cpu(systemdVersion: systemdVersion)
+        if legacy {
+            if let limit = resources.memory?.limit { add("MemoryLimit", .uint64(limit < 0 ? Self.infinity : UInt64(limit))) }
+            if let shares = resources.cpu?.shares { add("CPUShares", .uint64(shares)) }
+            if let c = resources.cpu, let rounded = cpuQuota(quota: c.quota ?? 0, period: c.period ?? 0, systemdVersion: systemdVersion) {
+                resources.cpu?.quota = rounded
+            }
+            if let weight = resources.blockIO?.weight { add("BlockIOWeight", .uint64(UInt64(weight))) }
+        } else {
+            try memory(resources.memory)
+            cpu(systemdVersion: systemdVersion)
+            try cpuset(cpus: resources.cpu?.cpus, mems: resources.cpu?.mems, systemdVersion: systemdVersion)
+            try unified(resources.unified ?? [:], systemdVersion: systemdVersion)
+        }
         if let limit = resources.pids?.limit {
             // systemd refuses TasksMax=0.
             add("TasksMax", .uint64(limit < 0 ? Self.infinity : UInt64(max(limit, 1))))
         }
-        try cpuset(cpus: resources.cpu?.cpus, mems: resources.cpu?.mems, systemdVersion: systemdVersion)
-        try unified(resources.unified ?? [:], systemdVersion: systemdVersion)
     }
 
     private mutating func add(_ name: String, _ value: DBusValue) {
