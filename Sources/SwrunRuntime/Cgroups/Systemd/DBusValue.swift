@@ -13,6 +13,8 @@ indirect enum DBusValue: Sendable {
     case uint32s([UInt32])
     /// ay: AllowedCPUs' bitmask.
     case byteArray([UInt8])
+    /// a(ss): DeviceAllow's (device, access) pairs.
+    case stringPairs([(String, String)])
     /// a(sv): a property list.
     case properties([(String, DBusValue)])
     /// a(sa(sv)): StartTransientUnit's auxiliary units.
@@ -30,6 +32,7 @@ indirect enum DBusValue: Sendable {
         case .signature: return "g"
         case .uint32s: return "au"
         case .byteArray: return "ay"
+        case .stringPairs: return "a(ss)"
         case .properties: return "a(sv)"
         case .auxUnits: return "a(sa(sv))"
         case .variant: return "v"
@@ -66,6 +69,14 @@ struct DBusWriter {
             array(alignment: 4) { w in for n in list { w.uint32(n) } }
         case let .byteArray(list):
             array(alignment: 1) { w in w.bytes += list }
+        case let .stringPairs(list):
+            array(alignment: 8) { w in
+                for (a, b) in list {
+                    w.align(8)
+                    w.write(.string(a))
+                    w.write(.string(b))
+                }
+            }
         case let .properties(list):
             array(alignment: 8) { w in w.properties(list) }
         case let .auxUnits(units):

@@ -207,6 +207,9 @@ public final class SystemdDriver: CgroupDriver {
             (legacy ? "BlockIOAccounting" : "IOAccounting", .bool(true)),
             ("TasksAccounting", .bool(true)),
         ]
+        if legacy, let rules = deferredRules {
+            properties += try SystemdDeviceProperties.properties(rules, procDevices: (try? Sys.readText("/proc/devices")) ?? "")
+        }
         if resourcesDeferred, let r = deferredResources {
             let mapped = try SystemdProperties(r, systemdVersion: m.version(), legacy: legacy)
             properties += mapped.properties
