@@ -36,9 +36,9 @@ docker-test: build
 # (Tests/Clients/systemd-clients.sh). VM_TESTS=all runs the whole suite.
 VM_TESTS ?= IntegrationTests.RootlessTests,IntegrationTests.RootlessSystemdTests,IntegrationTests.SystemdCgroupTests,IntegrationTests.CgroupV2ResourceTests,IntegrationTests.CgroupTests,IntegrationTests.CgroupLifecycleTests,IntegrationTests.ResourceZeroTests,IntegrationTests.SharedCgroupTests,IntegrationTests.FaultInjectionTests,RuntimeTests.FreezerV2KernelTests,IntegrationTests.CheckpointTests
 # Then the guest booted hybrid (v1 controllers, cgroup2 beside them: this
-# project host's layout, where CRIU cannot run) for checkpoint/restore on v1
-# cgroups, without the client scripts (the systemd driver is v2 only).
-VM_HYBRID_TESTS ?= IntegrationTests.CheckpointTests,IntegrationTests.FaultInjectionTests
+# project host's layout, where CRIU cannot run) for checkpoint/restore and
+# the systemd driver on v1 cgroups, without the client scripts.
+VM_HYBRID_TESTS ?= IntegrationTests.CheckpointTests,IntegrationTests.FaultInjectionTests,IntegrationTests.SystemdLegacyCgroupTests
 vm-test: build
 	$(SWIFT) build --build-tests
 	sh scripts/vm/run.sh 'sh scripts/vm/guest-tests.sh $(BIN) $(if $(filter all,$(VM_TESTS)),,$(VM_TESTS))'
