@@ -112,7 +112,9 @@ final class ContainerCreation {
         input.listenFds = listenFds
         if geteuid() != 0 { input.unprivilegedCaller = (geteuid(), getegid()) }
         input.runtimeInUserNamespace = Rootless.inUserNamespace()
-        input.runtimeSetgroupsDenied = (try? Sys.readText("/proc/self/setgroups"))?.trimmed == "deny"
+        // The initial user namespace always allows setgroups.
+        input.runtimeSetgroupsDenied = input.runtimeInUserNamespace
+            && (try? Sys.readText("/proc/self/setgroups"))?.trimmed == "deny"
         input.rootfsParentMount = MountTable.mountPoint(containing: bundle.rootfs, mountinfo: mountinfo)
         if let uid = spec.process?.user.uid, let passwd = Passwd.read(rootfs: bundle.rootfs) {
             input.homeDirectory = Passwd.home(uid: uid, passwd: passwd)
