@@ -21,22 +21,17 @@ struct SystemdProperties {
     /// no cpuset, memory.low or swap there.
     init(_ raw: LinuxResources, systemdVersion: Int, legacy: Bool = false) throws {
         resources = raw.withoutUnsetValues()
-        if legacy {
-            if let limit = resources.memory?.limit { add("MemoryLimit", .uint64(limit < 0 ? Self.infinity : UInt64(limit))) }
-            if let shares = resources.cpu?.shares { add("CPUShares", .uint64(shares)) }
-            if let c = resources.cpu, let rounded = cpuQuota(quota: c.quota ?? 0, period: c.period ?? 0, systemdVersion: systemdVersion) {
-                resources.cpu?.quota = rounded
-            }
-            if let weight = resources.blockIO?.weight { add("BlockIOWeight", .uint64(UInt64(weight))) }
-        } else {
-            try memory(resources.memory)
-            cpu(systemdVersion: systemdVersion)
-            try cpuset(cpus: resources.cpu?.cpus, mems: resources.cpu?.mems, systemdVersion: systemdVersion)
-            try unified(resources.unified ?? [:], systemdVersion: systemdVersion)
-        }
+        try memory(resources.memory, legacy: legacy)
+        cpu(systemdVersion: systemdVersion, legacy: legacy)
         if let limit = resources.pids?.limit {
             // systemd refuses TasksMax=0.
             add("TasksMax", .uint64(limit < 0 ? Self.infinity : UInt64(max(limit, 1))))
+        }
+        if legacy {
+            if let weight = resources.blockIO?.weight { add("BlockIOWeight", .uint64(UInt64(weight))) }
+        } else {
+            try cpuset(cpus: resources.cpu?.cpus, mems: resources.cpu?.mems, systemdVersion: systemdVersion)
+            try unified(resources.unified ?? [:], systemdVersion: systemdVersion)
         }
     }
 
@@ -45,17 +40,22 @@ struct SystemdProperties {
         properties.append((name, value))
     }
 
-    private mutating func memory(_ m: LinuxMemory?) throws {
+    private mutating func memory(_ m: LinuxMemory?, legacy: Bool) throws {
         guard let m else { return }
-        if let limit = m.limit { add("MemoryMax", .uint64(limit < 0 ? Self.infinity : UInt64(limit))) }
+        if let limit = m.limit {
+            add(legacy ? "MemoryLimit" : "MemoryMax", .uint64(limit < 0 ? Self.infinity : UInt64(limit)))
+        }
+        if legacy { return }
         if let low = m.reservation, low > 0 { add("MemoryLow", .uint64(UInt64(low))) }
         // The spec's swap is memory plus swap; systemd's is swap alone.
         if let swap = try MemoryV2.swapOnly(m) { add("MemorySwapMax", .uint64(swap < 0 ? Self.infinity : UInt64(swap))) }
     }
 
-    private mutating func cpu(systemdVersion: Int) {
+    private mutating func cpu(systemdVersion: Int, legacy: Bool) {
         guard let c = resources.cpu else { return }
-        if c.idle == 1 && systemdVersion >= 252 {
+        if legacy {
+            if let shares = c.shares { add("CPUShares", .uint64(shares)) }
+        } else if c.idle == 1 && systemdVersion >= 252 {
             add("CPUWeight", .uint64(0))    // systemd's way of writing cpu.idle 1
         } else if let shares = c.shares {
             add("CPUWeight", .uint64(CpuV2.weight(shares: shares)))
